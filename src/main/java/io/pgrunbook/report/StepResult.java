@@ -1,0 +1,39 @@
+package io.pgrunbook.report;
+
+import io.pgrunbook.runbook.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The result of one step. A step fanned out over several targets has one child per target and the
+ * worst child's status; {@code target} is then null.
+ *
+ * @param sqlState the server's SQLSTATE when the step ended in a database error, else null
+ * @param attempts how many times the step ran (more than 1 after retries)
+ */
+public record StepResult(
+        String stepId,
+        String name,
+        String type,
+        String target,
+        Severity severity,
+        Status status,
+        Instant startedAt,
+        Duration duration,
+        String message,
+        Evidence evidence,
+        String sqlState,
+        int attempts,
+        List<StepResult> children) {
+
+    public StepResult {
+        evidence = evidence == null ? Evidence.none() : evidence;
+        children = children == null ? List.of() : List.copyOf(children);
+        duration = duration == null ? Duration.ZERO : duration;
+    }
+
+    public boolean isFannedOut() {
+        return !children.isEmpty();
+    }
+}
