@@ -1,0 +1,206 @@
+package io.pgrunbook.engine;
+
+import io.pgrunbook.db.JdbcValues;
+import io.pgrunbook.db.ServerInfo;
+import io.pgrunbook.db.TargetPool;
+import io.pgrunbook.runbook.Step;
+import io.pgrunbook.runbook.load.Durations;
+import io.pgrunbook.runbook.sql.NamedSql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a step type gets to do its work on one target: connections with the step's statement and
+ * lock timeouts already set, registered for cancellation, and variables bound by name.
+ */
+public final class StepContext {
+    private static final String SET_TIMEOUTS = "SELECT set_config('statement_timeout', ?, ?), set_config('lock_timeout', ?, ?)";
+    private static final String RESET_TIMEOUTS = "RESET statement_timeout; RESET lock_timeout";
+    /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
+    private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
+
+    private final Step step;
+    private final TargetPool target;
+    private final Map<String, Object> vars;
+    private final Cancellation cancellation;
+
+    StepContext(Step step, TargetPool target, Map<String, Object> vars, Cancellation cancellation) {
+        this.step = step;
+        this.target = target;
+        this.vars = vars;
+        this.cancellation = cancellation;
+    }
+
+    public Step step() {
+        return step;
+    }
+
+    public String targetName() {
+        return target.name();
+    }
+
+    public ServerInfo server() {
+        return target.serverInfo();
+    }
+
+    public Map<String, Object> vars() {
+        return vars;
+    }
+
+    public boolean isCancelled() {
+        return cancellation.isCancelled();
+    }
+
+    /** Runs the statement in a READ ONLY transaction: a check can never change the database. */
+    public ResultTable query(NamedSql sql) throws SQLException {
+        return inTransaction(true, c -> {
+            try (PreparedStatement ps = prepare(c, sql)) {
+                ps.setFetchSize(1000);
+                return run(ps);
+            }
+        });
+    }
+
+    /** Runs work in one transaction (read only or not), committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(boolean readOnly, SqlWork<T> work) throws SQLException {
+        try (Connection c = target.borrow()) {
+            cancellation.register(c);
+            try {
+                c.setAutoCommit(false);
+                c.setReadOnly(readOnly);
+                setTimeouts(c, true);
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                cancellation.unregister(c);
+                restore(c);
+            }
+        }
+    }
+
+    /**
+     * Runs work outside any transaction, for statements that refuse one (VACUUM, CREATE INDEX
+     * CONCURRENTLY); the session's timeouts are reset before the connection goes back to the pool.
+     */
+    public <T> T withoutTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = target.borrow()) {
+            cancellation.register(c);
+            try {
+                setTimeouts(c, false);
+                return work.run(c);
+            } finally {
+                cancellation.unregister(c);
+                resetTimeouts(c);
+            }
+        }
+    }
+
+    /** Prepares the statement and binds each :name to its variable. */
+    public PreparedStatement prepare(Connection c, NamedSql sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql.jdbcSql());
+        List<String> names = sql.parameters();
+        for (int i = 0; i < names.size(); i++) {
+            JdbcValues.bind(c, ps, i + 1, vars.get(names.get(i)));
+        }
+        long clientTimeout = step.timeout().isZero() ? 0 : step.timeout().plus(CLIENT_GRACE).toSeconds();
+        ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, clientTimeout));
+        return ps;
+    }
+
+    /** Executes a prepared statement and reads what it returned: rows, or the count of rows it changed. */
+    public static ResultTable run(PreparedStatement ps) throws SQLException {
+        boolean hasRows = ps.execute();
+        ResultTable last = null;
+        while (true) {
+            if (hasRows) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    last = read(rs);
+                }
+            } else {
+                int count = ps.getUpdateCount();
+                if (count == -1) {
+                    break;
+                }
+                if (last == null || last.columns().equals(List.of("rows_affected"))) {
+                    last = ResultTable.of(List.of("rows_affected"), List.of(List.of((Object) (long) count)));
+                }
+            }
+            hasRows = ps.getMoreResults();
+        }
+        return last == null ? ResultTable.of(List.of(), List.of()) : last;
+    }
+
+    static ResultTable read(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            columns.add(md.getColumnLabel(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        long total = 0;
+        while (rs.next()) {
+            total++;
+            if (rows.size() < ResultTable.MAX_ROWS) {
+                List<Object> row = new ArrayList<>(columns.size());
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(JdbcValues.read(rs, i));
+                }
+                rows.add(row);
+            }
+        }
+        return new ResultTable(columns, rows, total, total > rows.size());
+    }
+
+    private static void resetTimeouts(Connection c) {
+        try (Statement st = c.createStatement()) {
+            st.execute(RESET_TIMEOUTS);
+        } catch (SQLException e) {
+            // A session we cannot reset must not serve another step with this step's timeouts.
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException ignored) {
+                // Already gone.
+            }
+        }
+    }
+
+    private void setTimeouts(Connection c, boolean local) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SET_TIMEOUTS)) {
+            ps.setString(1, Durations.toSetting(step.timeout()));
+            ps.setBoolean(2, local);
+            ps.setString(3, Durations.toSetting(step.lockTimeout()));
+            ps.setBoolean(4, local);
+            ps.execute();
+        }
+    }
+
+    /** Hands the connection back as the pool lent it; a broken one is evicted by the pool anyway. */
+    private static void restore(Connection c) {
+        try {
+            c.setReadOnly(false);
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // The connection is broken: the pool drops it; the step's own error is what matters.
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The original error matters more; a dead connection is discarded by the pool.
+        }
+    }
+}

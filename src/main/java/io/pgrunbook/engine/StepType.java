@@ -1,0 +1,27 @@
+package io.pgrunbook.engine;
+
+import io.pgrunbook.runbook.Step;
+import io.pgrunbook.runbook.StepKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A step type: one class plus one line in
+ * {@code META-INF/services/io.pgrunbook.engine.StepType}. The engine handles targets, fan-out,
+ * conditions, timeouts, retries, expectations, cancellation and reporting; a step type only does its
+ * own work through the {@link StepContext} it is given.
+ */
+public interface StepType extends StepKind {
+
+    StepOutcome execute(StepContext context) throws Exception;
+
+    /** The lines a plan (--dry-run) shows for a step of this type, after its header. */
+    default List<String> describe(Step step) {
+        List<String> lines = new ArrayList<>();
+        if (step.sql() != null) {
+            lines.addAll(step.sql().text().strip().lines().toList());
+        }
+        step.with().forEach((k, v) -> lines.add(k + ": " + v));
+        return lines;
+    }
+}
