@@ -1,0 +1,12 @@
+package io.pgrunbook.db;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A recorded detached sandbox, and whether its server is actually running now.
+ *
+ * @param pid the postmaster's process id when it was started
+ */
+public record SandboxStatus(Path directory, int port, String url, String jdbcUrl, long pid, Instant startedAt,
+        Path binDirectory, boolean running) {}
