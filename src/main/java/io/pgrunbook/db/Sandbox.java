@@ -28,6 +28,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SQL_FILE_TIMEOUT = Duration.ofMinutes(10);
 
     private final PgBinaries binaries;
     private final Path directory;
@@ -117,6 +118,21 @@ public final class Sandbox implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             throw PgRunbookException.cannotRun("Could not read the sandbox server version from "
                     + dataDirectory().resolve("PG_VERSION") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads an SQL file (a sample schema, fixtures) with psql, stopping at the first error, so the
+     * file may use anything psql accepts.
+     */
+    public void loadSqlFile(Path file) {
+        if (!Files.isReadable(file)) {
+            throw PgRunbookException.invalid("cannot read SQL file " + file);
+        }
+        ExternalCommand.Result result = ExternalCommand.run(List.of(binaries.tool("psql").toString(), "-X", "-q",
+                "-v", "ON_ERROR_STOP=1", "-d", url(), "-f", file.toAbsolutePath().toString()), directory, SQL_FILE_TIMEOUT);
+        if (!result.succeeded()) {
+            throw PgRunbookException.cannotRun("loading " + file + " into the sandbox failed. " + result.describe());
         }
     }
 

@@ -39,6 +39,11 @@ public final class StepContext {
         this.cancellation = cancellation;
     }
 
+    /** The same context binding other variables (for the engine's own probes). */
+    StepContext withVars(Map<String, Object> otherVars) {
+        return new StepContext(step, target, otherVars, cancellation);
+    }
+
     public Step step() {
         return step;
     }

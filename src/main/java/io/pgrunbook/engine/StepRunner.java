@@ -124,12 +124,10 @@ final class StepRunner {
             return Optional.of("server is " + context.server().version() + ", step needs " + when.minServerVersion() + " or later");
         }
         if (when.extension() != null) {
-            StepContext probe = new StepContext(context.step(), null, Map.of("extension", when.extension()), cancellation);
             ResultTable t = context.withVars(Map.of("extension", when.extension())).query(HAS_EXTENSION);
             if (!Boolean.TRUE.equals(t.rows().get(0).get(0))) {
                 return Optional.of("extension " + when.extension() + " is not installed");
             }
-            probe.hashCode();
         }
         if (when.sql() != null) {
             ResultTable t = context.query(when.sql());
