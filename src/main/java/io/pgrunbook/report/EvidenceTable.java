@@ -54,7 +54,7 @@ final class EvidenceTable {
         }
         List<String> out = new ArrayList<>();
         if (!columns.isEmpty()) {
-            out.add(join(header, widths, new boolean[n]));
+            out.add(join(header, widths, numeric));
             StringBuilder rule = new StringBuilder();
             for (int c = 0; c < n; c++) {
                 rule.append(c == 0 ? "" : "-+-").append("-".repeat(widths[c]));
