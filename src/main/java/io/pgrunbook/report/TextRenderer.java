@@ -123,6 +123,9 @@ public final class TextRenderer implements ReportRenderer {
         if (step.sqlState() != null && step.status() == Status.ERROR) {
             lines.add(indent + "sqlstate: " + TextFormatting.printable(step.sqlState(), false));
         }
+        if (step.attempts() > 1) {
+            lines.add(indent + "attempts: " + step.attempts());
+        }
         if (step.status() == Status.FAIL || step.status() == Status.WARN || step.status() == Status.ERROR) {
             for (String l : EvidenceTable.lines(step.evidence())) {
                 lines.add(indent + l);

@@ -114,7 +114,7 @@ class TextRendererTest {
     void quietPrintsOnlyFailuresErrorsAndTheSummary() {
         String out = text(QUIET, ReportFixtures.everyStatus());
         assertThat(out).contains("FAIL   no-reference-tables", "... and 3 more rows", "ERROR  replication-lag",
-                "sqlstate: 57014", "  FAIL   shard-1", "storage-shard-validation: 6 steps:");
+                "sqlstate: 57014", "attempts: 3", "  FAIL   shard-1", "storage-shard-validation: 6 steps:");
         assertThat(out).doesNotContain("PASS", "WARN", "SKIP", "hash-distributed", "dead-tuples", "target coordinator");
     }
 
