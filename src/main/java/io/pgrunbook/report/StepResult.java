@@ -36,4 +36,9 @@ public record StepResult(
     public boolean isFannedOut() {
         return !children.isEmpty();
     }
+
+    /** The results that ran against one target: the children of a fanned-out step, else this step. */
+    public List<StepResult> leaves() {
+        return isFannedOut() ? children.stream().flatMap(c -> c.leaves().stream()).toList() : List.of(this);
+    }
 }
