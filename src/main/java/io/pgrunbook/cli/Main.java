@@ -1,10 +1,10 @@
 package io.pgrunbook.cli;
 
-/** Entry point: builds the command line and exits with its code. */
+/** Entry point: the only place that calls System.exit. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(0);
+        System.exit(Cli.create(AppEnvironment.system()).execute(args));
     }
 }

@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what steps do: step types are plug-ins found in the {@link StepRegistry}.
  */
 public final class Engine {
+    private static final Map<Status, String> PAST = Map.of(Status.PASS, "passed", Status.WARN, "warned",
+            Status.FAIL, "failed", Status.ERROR, "errored", Status.SKIP, "skipped");
     private final StepRegistry registry;
 
     public Engine(StepRegistry registry) {
@@ -145,10 +147,10 @@ public final class Engine {
         if (children.stream().allMatch(c -> c.status() == Status.SKIP)) {
             worst = Status.SKIP;
         }
-        Map<Status, Long> counts = new LinkedHashMap<>();
+        Map<Status, Long> counts = new java.util.EnumMap<>(Status.class);
         children.forEach(c -> counts.merge(c.status(), 1L, Long::sum));
-        String message = children.size() + " targets: " + counts.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey().key()).reduce((a, b) -> a + ", " + b).orElse("");
+        String message = children.size() + (children.size() == 1 ? " target: " : " targets: ") + counts.entrySet().stream()
+                .map(e -> e.getValue() + " " + PAST.get(e.getKey())).reduce((a, b) -> a + ", " + b).orElse("");
         return new StepResult(step.id(), step.displayName(), step.type(), null, step.severity(), worst, start,
                 Duration.between(start, Instant.now()), message, Evidence.none(), null,
                 children.stream().mapToInt(StepResult::attempts).max().orElse(0), children);

@@ -13,11 +13,16 @@ public interface ReportRenderer {
 
     static ReportRenderer of(ReportFormat format, RenderOptions options) {
         RenderOptions o = options == null ? RenderOptions.defaults() : options;
-        return switch (format) {
+        ReportRenderer renderer = switch (format) {
             case TEXT -> new TextRenderer(o);
             case JSON -> new JsonRenderer();
             case JUNIT -> new JUnitRenderer();
             case PROMETHEUS -> new PrometheusRenderer(o);
+        };
+        return (report, out) -> {
+            java.io.StringWriter buffer = new java.io.StringWriter();
+            renderer.render(report, buffer);
+            out.write(o.redact().apply(buffer.toString()));
         };
     }
 }

@@ -1,0 +1,55 @@
+package io.pgrunbook.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        header = "Show what a run would do, connecting to nothing.",
+        description = {
+            "Validates FILE and prints each step, its target, its SQL and the values it would bind, and which "
+                    + "steps write. Exits 0 when the runbook is valid, 2 when it is not. Same as 'run --dry-run'.",
+            ""})
+final class PlanCommand implements Callable<Integer> {
+    private final AppEnvironment app;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The runbook (YAML).")
+    Path file;
+
+    @Mixin
+    VarOptions vars;
+
+    @Option(names = "--db", paramLabel = "CONNECTION", description = "Connection for the default target (shown, not used).")
+    String db;
+
+    @Option(names = "--lock", description = "Show the advisory lock a --lock run would take.")
+    boolean lock;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    boolean verbose;
+
+    PlanCommand(AppEnvironment app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() {
+        OutputOptions output = new OutputOptions();
+        output.verbose = verbose;
+        TargetOptions targets = new TargetOptions();
+        targets.db = db;
+        RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+        return invocation.plan(invocation.withOverrides(invocation.load(file, vars.sets)), lock);
+    }
+}

@@ -1,0 +1,205 @@
+package io.pgrunbook.cli;
+
+import io.pgrunbook.db.ConnectionSpec;
+import io.pgrunbook.db.Sandbox;
+import io.pgrunbook.db.SandboxOptions;
+import io.pgrunbook.engine.Cancellation;
+import io.pgrunbook.engine.Engine;
+import io.pgrunbook.engine.Planner;
+import io.pgrunbook.engine.RunOptions;
+import io.pgrunbook.engine.StepRegistry;
+import io.pgrunbook.error.ExitCode;
+import io.pgrunbook.error.PgRunbookException;
+import io.pgrunbook.error.Redactor;
+import io.pgrunbook.report.RenderOptions;
+import io.pgrunbook.report.ReportFiles;
+import io.pgrunbook.report.ReportFormat;
+import io.pgrunbook.report.ReportRenderer;
+import io.pgrunbook.report.ReportSpec;
+import io.pgrunbook.report.RunReport;
+import io.pgrunbook.runbook.Runbook;
+import io.pgrunbook.runbook.load.RunbookLoader;
+import io.pgrunbook.runbook.load.Suggest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The path every command that runs a runbook shares, whether the runbook came from a file or was
+ * built from a subcommand's options: overrides, confirmation, sandbox, run, report, exit code.
+ */
+final class RunbookInvocation {
+    private final AppEnvironment app;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final OutputOptions output;
+    private final TargetOptions targets;
+    private final StepRegistry registry = StepRegistry.load();
+    private final Redactor redactor = new Redactor();
+
+    RunbookInvocation(AppEnvironment app, PrintWriter out, PrintWriter err, OutputOptions output, TargetOptions targets) {
+        this.app = app;
+        this.out = out;
+        this.err = err;
+        this.output = output;
+        this.targets = targets;
+        Logging.configure(output.verbose);
+        redactor.register(app.env().get("PGPASSWORD"));
+    }
+
+    Runbook load(Path file, Map<String, String> sets) {
+        return new RunbookLoader(registry).load(file, sets, app.env());
+    }
+
+    /** Applies --db and --target; --sandbox is applied when the sandbox starts. */
+    Runbook withOverrides(Runbook runbook) {
+        if (targets.sandbox && (targets.db != null || !targets.targets.isEmpty())) {
+            throw PgRunbookException.invalid("--sandbox runs against a throwaway server; it cannot be combined with --db or --target");
+        }
+        if (!targets.sandbox && !targets.sandboxInit.isEmpty()) {
+            throw PgRunbookException.invalid("--sandbox-init loads files into a sandbox; add --sandbox");
+        }
+        Runbook r = runbook;
+        if (targets.db != null) {
+            r = r.withTargetConnection(r.defaultTarget(), targets.db);
+        }
+        for (Map.Entry<String, String> t : targets.targets.entrySet()) {
+            if (!r.targets().containsKey(t.getKey())) {
+                throw PgRunbookException.invalid("--target " + t.getKey() + ": runbook '" + r.name() + "' has no target '"
+                        + t.getKey() + "'" + Suggest.hint(t.getKey(), r.targets().keySet()));
+            }
+            r = r.withTargetConnection(t.getKey(), t.getValue());
+        }
+        for (var t : r.targets().values()) {
+            redactor.registerAll(ConnectionSpec.parse(t.connection(), app.env()).secrets());
+        }
+        return r;
+    }
+
+    int plan(Runbook runbook, boolean lock) {
+        print(new Planner(registry).plan(runbook, app.env(), lock));
+        return ExitCode.OK.code();
+    }
+
+    int run(Runbook runbook, boolean lock, boolean yes) {
+        ReportFormat stdoutFormat = ReportFormat.parse(output.format);
+        List<ReportSpec> files = new ArrayList<>();
+        output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
+        Runbook r = withOverrides(runbook);
+        confirmWrites(r, yes);
+        Sandbox sandbox = targets.sandbox ? startSandbox() : null;
+        try {
+            if (sandbox != null) {
+                for (String name : r.targets().keySet()) {
+                    r = r.withTargetConnection(name, sandbox.url());
+                }
+            }
+            Cancellation cancellation = new Cancellation();
+            RunReport report;
+            try (Interrupts ignored = Interrupts.onInterrupt(cancellation::cancel)) {
+                report = new Engine(registry).run(r, new RunOptions(lock, app.env(), environment(sandbox)), cancellation);
+            }
+            RenderOptions options = new RenderOptions(app.colorAllowed() && !output.noColor, output.quiet, null)
+                    .withRedaction(redactor::redact);
+            render(report, stdoutFormat, options);
+            for (ReportSpec spec : files) {
+                ReportFiles.write(report, spec, options);
+            }
+            return report.exitCode().code();
+        } finally {
+            if (sandbox != null) {
+                sandbox.stop();
+            }
+        }
+    }
+
+    /** A run that writes needs a yes: asked on a terminal, --yes anywhere else. */
+    private void confirmWrites(Runbook runbook, boolean yes) {
+        List<String> writes = new Planner(registry).writingSteps(runbook);
+        if (writes.isEmpty() || yes) {
+            return;
+        }
+        if (!app.interactive()) {
+            throw PgRunbookException.invalid("runbook '" + runbook.name() + "' has steps that write (" + String.join(", ", writes)
+                    + ") and there is no terminal to confirm on; review 'pgrunbook plan' and rerun with --yes");
+        }
+        print(new Planner(registry).plan(runbook, app.env(), false));
+        err.print("Run " + writes.size() + (writes.size() == 1 ? " step that writes" : " steps that write") + "? [y/N] ");
+        err.flush();
+        String answer;
+        try {
+            answer = app.in().readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+            throw PgRunbookException.invalid("not confirmed: nothing was run");
+        }
+    }
+
+    private Sandbox startSandbox() {
+        if (!output.quiet) {
+            err.println("pgrunbook: starting a throwaway PostgreSQL sandbox...");
+            err.flush();
+        }
+        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults());
+        try {
+            if (!output.quiet) {
+                err.println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion() + " at " + sandbox.url()
+                        + " (removed after the run)");
+                err.flush();
+            }
+            for (Path file : targets.sandboxInit) {
+                sandbox.loadSqlFile(file);
+            }
+            return sandbox;
+        } catch (RuntimeException e) {
+            sandbox.stop();
+            throw e;
+        }
+    }
+
+    private void render(RunReport report, ReportFormat format, RenderOptions options) {
+        StringWriter buffer = new StringWriter();
+        try {
+            ReportRenderer.of(format, options).render(report, buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.print(buffer);
+        out.flush();
+    }
+
+    private void print(String text) {
+        out.print(redactor.redact(text));
+        out.flush();
+    }
+
+    private Map<String, String> environment(Sandbox sandbox) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("tool", "pgrunbook " + VersionProvider.version());
+        env.put("java", System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        env.put("host", hostName());
+        env.put("user", System.getProperty("user.name"));
+        if (sandbox != null) {
+            env.put("sandbox", "PostgreSQL " + sandbox.serverMajorVersion() + " on port " + sandbox.port());
+        }
+        return env;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}
