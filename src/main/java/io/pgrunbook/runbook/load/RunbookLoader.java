@@ -78,8 +78,11 @@ public final class RunbookLoader {
             problems.add(new SourceLocation(fileName, 1, 1), "the runbook is empty: it needs at least name and steps");
             problems.throwIfAny();
         }
-        Map<String, NodeTuple> entries = yaml.mapping(root, "the runbook", ROOT_KEYS).orElse(Map.of());
-        problems.throwIfAny();
+        Optional<Map<String, NodeTuple>> rootEntries = yaml.mapping(root, "the runbook", ROOT_KEYS);
+        if (rootEntries.isEmpty()) {
+            problems.throwIfAny();
+        }
+        Map<String, NodeTuple> entries = rootEntries.get();
 
         String name = required(entries, root, "name", yaml).flatMap(n -> yaml.string(n, "name")).orElse(null);
         if (name != null && !NAME.matcher(name).matches()) {
