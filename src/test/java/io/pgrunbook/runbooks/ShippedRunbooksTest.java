@@ -33,7 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Every shipped runbook loads and validates against docs/runbook.schema.json; the schema and the
@@ -62,8 +68,29 @@ class ShippedRunbooksTest {
     }
 
     static Set<ValidationMessage> validate(String yaml) {
-        Object tree = new Yaml().load(yaml);
+        Object tree = yaml12().load(yaml);
         return schema.validate(JSON.valueToTree(tree));
+    }
+
+    /**
+     * Reads YAML as editors do (YAML 1.2 core schema): only true/false are booleans, so a key such
+     * as retries' {@code on} stays the string "on" (YAML 1.1 would make it the boolean true), and
+     * timestamps stay strings. The loader also reads keys as written.
+     */
+    static Yaml yaml12() {
+        Resolver resolver = new Resolver() {
+            @Override
+            protected void addImplicitResolvers() {
+                addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
+                addImplicitResolver(Tag.INT, INT, "-+0123456789");
+                addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+                addImplicitResolver(Tag.MERGE, MERGE, "<");
+                addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+                addImplicitResolver(Tag.NULL, EMPTY, null);
+            }
+        };
+        LoaderOptions options = new LoaderOptions();
+        return new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(), options, resolver);
     }
 
     static void loads(String yaml, String name) {
