@@ -106,7 +106,7 @@ public final class Engine {
                     ? fanOut(step, type, pools, runbook.vars(), runner)
                     : runner.run(step, type, pools.get(step.targets().get(0)), runbook.vars());
             results.add(r);
-            if (step.onFailure() == OnFailure.STOP && (r.status() == Status.FAIL || r.status() == Status.ERROR || r.status() == Status.WARN)) {
+            if (step.onFailure() == OnFailure.STOP && (r.status() == Status.FAIL || r.status() == Status.ERROR)) {
                 stoppedBy = step.id();
             }
         }

@@ -117,6 +117,22 @@ final class ExpectationParser {
         return ok ? Optional.of(out) : Optional.empty();
     }
 
+    /** A row count, or a list of them, as Long values; empty when anything is not a whole number >= 0. */
+    private static Optional<Object> rowCounts(Object value) {
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : list) {
+                Optional<Long> n = YamlReader.asLong(o);
+                if (n.isEmpty() || n.get() < 0) {
+                    return Optional.empty();
+                }
+                out.add(n.get());
+            }
+            return Optional.of(out);
+        }
+        return YamlReader.asLong(value).filter(n -> n >= 0).map(n -> n);
+    }
+
     /** Adds the comparison when its operand is valid; a YAML null means SQL NULL. */
     private boolean addOperand(Node node, String what, CompareOp op, boolean integersOnly, List<Comparison> out) {
         Optional<Object> v = yaml.value(node, what);
@@ -134,12 +150,13 @@ final class ExpectationParser {
             return false;
         }
         if (integersOnly) {
-            Optional<Long> n = YamlReader.asLong(value);
-            if (n.isEmpty() || n.get() < 0) {
-                yaml.problem(node, what + " must be a whole number of rows, got " + YamlReader.describeValue(value));
+            Optional<Object> counts = rowCounts(value);
+            if (counts.isEmpty()) {
+                yaml.problem(node, what + " must be " + (listOp ? "a list of whole numbers of rows" : "a whole number of rows")
+                        + ", got " + YamlReader.describeValue(value));
                 return false;
             }
-            value = n.get();
+            value = counts.get();
         }
         out.add(new Comparison(op, value));
         return true;
