@@ -213,7 +213,7 @@ class HealthRunbookTest {
 
                 RunReport report = run(sampleDb, Map.of("blocked_min_wait", "0 seconds", "long_running", "1 second"));
                 StepResult b = step(report, "blocked-queries");
-                assertThat(b.status()).isEqualTo(Status.WARN);
+                assertThat(b.status()).isEqualTo(Status.FAIL);
                 assertThat(rows(b)).anySatisfy(r -> assertThat(r)
                         .containsEntry("blocked_pid", (long) waiterPid)
                         .containsEntry("blocking_pid", (long) holderPid)
@@ -222,11 +222,12 @@ class HealthRunbookTest {
                 assertThat(b.message()).contains("pg_terminate_backend");
 
                 StepResult longRunning = step(report, "long-running-queries");
-                assertThat(longRunning.status()).isEqualTo(Status.WARN);
+                assertThat(longRunning.status()).isEqualTo(Status.FAIL);
                 assertThat(rows(longRunning)).extracting(r -> r.get("pid"), r -> r.get("state")).contains(
                         org.assertj.core.groups.Tuple.tuple((long) holderPid, "idle in transaction"),
                         org.assertj.core.groups.Tuple.tuple((long) waiterPid, "active"));
                 assertThat(report.steps()).noneMatch(s -> s.status() == Status.ERROR);
+                assertThat(report.exitCode()).as("a blocked query is critical").isEqualTo(io.pgrunbook.error.ExitCode.CHECK_FAILED);
 
                 // The default threshold ignores short lock waits: normal OLTP traffic.
                 assertThat(step(run(sampleDb, Map.of()), "blocked-queries").status()).isEqualTo(Status.PASS);
