@@ -1,6 +1,7 @@
 package io.pgrunbook.runbook.load;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,7 +31,11 @@ public final class Durations {
             case "h" -> BigDecimal.valueOf(3_600_000);
             default -> BigDecimal.valueOf(86_400_000);
         };
-        return Optional.of(Duration.ofMillis(amount.multiply(millisPerUnit).longValue()));
+        try {
+            return Optional.of(Duration.ofMillis(amount.multiply(millisPerUnit).setScale(0, RoundingMode.DOWN).longValueExact()));
+        } catch (ArithmeticException tooLong) {
+            return Optional.empty();
+        }
     }
 
     /** The form PostgreSQL accepts for statement_timeout and lock_timeout. */

@@ -24,10 +24,13 @@ final class ExpectationParser {
     }
 
     Optional<Expectation> parse(Node node) {
+        int before = yaml.problems().list().size();
         Optional<Map<String, NodeTuple>> entries = yaml.mapping(node, "expect", KEYS);
         if (entries.isEmpty()) {
             return Optional.empty();
         }
+        // An unknown or duplicate key was already reported: "nothing to check" would only repeat it.
+        boolean keysOk = yaml.problems().list().size() == before;
         List<Assertion> assertions = new ArrayList<>();
         int maxRows = Expectation.DEFAULT_MAX_ROWS;
         boolean ok = true;
@@ -68,11 +71,11 @@ final class ExpectationParser {
                 default -> throw new IllegalStateException(e.getKey());
             }
         }
-        if (ok && assertions.isEmpty()) {
+        if (ok && keysOk && assertions.isEmpty()) {
             yaml.problem(node, "expect has nothing to check: give rows, value, empty, each or same");
             return Optional.empty();
         }
-        return ok ? Optional.of(new Expectation(assertions, maxRows)) : Optional.empty();
+        return ok && keysOk ? Optional.of(new Expectation(assertions, maxRows)) : Optional.empty();
     }
 
     private boolean each(Node node, List<Assertion> assertions) {

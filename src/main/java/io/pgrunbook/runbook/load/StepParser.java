@@ -211,7 +211,7 @@ final class StepParser {
         for (String p : sql.parameters()) {
             int occurrence = seen.merge(p, 1, Integer::sum) - 1;
             if (!vars.containsKey(p)) {
-                yaml.problems().add(yaml.atToken(n, ":" + p, occurrence), "undefined variable ':" + p + "' in SQL"
+                yaml.problems().add(yaml.atPlaceholder(n, p, occurrence), "undefined variable ':" + p + "' in SQL"
                         + Suggest.nearest(p, vars.keySet()).map(s -> "; did you mean ':" + s + "'?")
                                 .orElse("; declare it under vars: or pass --set " + p + "=..."));
                 ok = false;

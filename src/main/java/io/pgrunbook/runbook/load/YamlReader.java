@@ -3,6 +3,7 @@ package io.pgrunbook.runbook.load;
 import io.pgrunbook.runbook.Problems;
 import io.pgrunbook.runbook.SourceLocation;
 import io.pgrunbook.runbook.ValueKind;
+import io.pgrunbook.runbook.sql.NamedSql;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -82,6 +84,30 @@ final class YamlReader {
             at = found + token.length();
         }
         return atIndex(found);
+    }
+
+    /**
+     * Where the n-th occurrence (0-based) of the {@code :name} placeholder lies inside a SQL scalar. The SQL is
+     * read again where it stands in the file, so a longer name ({@code :limits}), a cast ({@code x::limit}), a
+     * comment or a literal holding the same text is not taken for it; falls back to {@link #atToken}.
+     */
+    SourceLocation atPlaceholder(Node node, String name, int occurrence) {
+        int from = node.getStartMark().getIndex();
+        int to = Math.min(source.length(), node.getEndMark().getIndex());
+        if (node instanceof ScalarNode s && (s.getScalarStyle() == DumperOptions.ScalarStyle.DOUBLE_QUOTED
+                || s.getScalarStyle() == DumperOptions.ScalarStyle.SINGLE_QUOTED)) {
+            from++; // the opening quote would read as the start of a quoted identifier or literal
+        }
+        if (from < to) {
+            NamedSql inPlace = NamedSql.parse(source.substring(from, to));
+            int seen = 0;
+            for (int i = 0; i < inPlace.parameters().size(); i++) {
+                if (inPlace.parameters().get(i).equals(name) && seen++ == occurrence) {
+                    return atIndex(from + inPlace.offsets().get(i));
+                }
+            }
+        }
+        return atToken(node, ":" + name, occurrence);
     }
 
     void problem(Node node, String message) {

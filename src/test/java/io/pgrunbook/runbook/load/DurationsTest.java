@@ -1,0 +1,63 @@
+package io.pgrunbook.runbook.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "500ms, 500",
+            "30s, 30000",
+            "10sec, 10000",
+            "5min, 300000",
+            "2mins, 120000",
+            "1m, 60000",
+            "1h, 3600000",
+            "1d, 86400000",
+            "1.5s, 1500",
+            "0, 0",
+            "0s, 0",
+            "30S, 30000",
+            "'5 min', 300000",
+            "' 30s ', 30000",
+    })
+    void readsPostgresStyleDurations(String text, long millis) {
+        assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "30", "-1s", "1w", "s", "1.s", "5 minutes", "1h30min"})
+    void refusesAnythingElse(String text) {
+        assertThat(Durations.parse(text)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9999999999999999d", "106751991167301d", "99999999999999999999ms"})
+    void refusesDurationsTooLongToHoldInsteadOfWrappingAround(String text) {
+        assertThat(Durations.parse(text)).isEmpty();
+    }
+
+    @Test
+    void writesTheSettingInMilliseconds() {
+        assertThat(Durations.toSetting(Duration.ofSeconds(30))).isEqualTo("30000ms");
+        assertThat(Durations.toSetting(Duration.ZERO)).isEqualTo("0ms");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "500, 500ms", "1500, 1500ms", "30000, 30s", "300000, 5min", "7200000, 2h", "5400000, 90min"})
+    void showsTheShortestExactForm(long millis, String shown) {
+        assertThat(Durations.show(Duration.ofMillis(millis))).isEqualTo(shown);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"500ms", "30s", "5min", "1h"})
+    void showReadsBack(String text) {
+        assertThat(Durations.show(Durations.parse(text).orElseThrow())).isEqualTo(text);
+    }
+}
