@@ -112,16 +112,18 @@ class RunbookLoaderErrorsTest {
     }
 
     @Test
-    void unknownRootKeyWithSuggestion() {
-        Problem p = only("""
+    void unknownRootKeyWithSuggestionAndTheMissingKeyIsReportedToo() {
+        List<Problem> ps = invalid("""
                 name: x
                 stpes:
                   - id: a
                     sql: SELECT 1
-                """);
+                """).problems();
 
-        assertThat(p.message()).isEqualTo("unknown key 'stpes' in the runbook; did you mean 'steps'?");
-        assertAt(p, 2, 1);
+        assertThat(ps).hasSize(2);
+        assertThat(ps.get(0).message()).isEqualTo("the runbook has no 'steps'");
+        assertThat(ps.get(1).message()).isEqualTo("unknown key 'stpes' in the runbook; did you mean 'steps'?");
+        assertAt(ps.get(1), 2, 1);
     }
 
     @Test
