@@ -66,6 +66,41 @@ class SqlStepsIntegrationTest {
     }
 
     @Test
+    void aCheckCannotEndItsReadOnlyTransactionToWrite() throws Exception {
+        RunReport r = run("""
+                name: escape
+                steps:
+                  - id: commit
+                    sql: "COMMIT; INSERT INTO t VALUES (10, 'escaped')"
+                  - id: rollback
+                    sql: "ROLLBACK; INSERT INTO t VALUES (11, 'escaped')"
+                  - id: end
+                    sql: "end /* c */ ; CREATE TABLE escaped (id int)"
+                  - id: prepare
+                    sql: "PREPARE TRANSACTION 'x'; INSERT INTO t VALUES (12, 'escaped')"
+                  - id: read-write
+                    sql: "SET TRANSACTION READ WRITE; INSERT INTO t VALUES (13, 'escaped')"
+                  - id: when-escape
+                    when: { sql: "COMMIT; INSERT INTO t VALUES (14, 'escaped') RETURNING true" }
+                    sql: SELECT 1
+                  - id: multi-ok
+                    sql: "SET LOCAL work_mem = '8MB'; SELECT current_setting('work_mem') AS wm, 'a; COMMIT; b' AS lit"
+                """, db);
+        for (String id : List.of("commit", "rollback", "end", "prepare", "when-escape")) {
+            assertThat(step(r, id).status()).as(id + ": " + step(r, id).message()).isEqualTo(Status.ERROR);
+            assertThat(step(r, id).sqlState()).as(id).isEqualTo("25006");
+        }
+        // The server itself refuses this one: the engine's own set_config already took the snapshot.
+        assertThat(step(r, "read-write").status()).isEqualTo(Status.ERROR);
+        assertThat(step(r, "read-write").sqlState()).isEqualTo("25001");
+        assertThat(step(r, "commit").message()).contains("COMMIT").contains("sql.exec");
+        assertThat(step(r, "multi-ok").status()).as(step(r, "multi-ok").message()).isEqualTo(Status.PASS);
+        assertThat(step(r, "multi-ok").evidence().rows()).containsExactly(List.of("8MB", "a; COMMIT; b"));
+        assertThat(scalar(db, "SELECT count(*) FROM t WHERE v = 'escaped'")).isEqualTo(0L);
+        assertThat(scalar(db, "SELECT to_regclass('escaped') IS NULL")).isEqualTo(true);
+    }
+
+    @Test
     void execStepsWrite() throws Exception {
         exec(db, "CREATE TABLE w (id int)");
         RunReport r = run("""
