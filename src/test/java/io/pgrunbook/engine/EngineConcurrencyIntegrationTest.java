@@ -140,6 +140,32 @@ class EngineConcurrencyIntegrationTest {
         assertThat(advisoryLockHolder(dbA)).isZero();
     }
 
+    @Test
+    void theLockHolderIsNamedWhateverTheNameHashesTo() throws Exception {
+        // The lock key is hashtext(name), an int4 that may be negative; the holder must still be found.
+        for (boolean negative : new boolean[] {true, false}) {
+            String name = null;
+            for (int i = 0; name == null; i++) {
+                String candidate = "hash-" + i;
+                if (Boolean.valueOf(negative).equals(EngineHarness.scalar(dbA, "SELECT hashtext('pgrunbook:" + candidate + "') < 0"))) {
+                    name = candidate;
+                }
+            }
+            Runbook rb = EngineHarness.pointAll(EngineHarness.parse("name: " + name + """
+
+                    steps:
+                      - id: hold
+                        sql: SELECT pg_sleep(0.6)
+                    """), dbA);
+            CompletableFuture<RunReport> first = CompletableFuture.supplyAsync(
+                    () -> EngineHarness.run(rb, true, Map.of(), new Cancellation()));
+            int holderPid = awaitAdvisoryLockHolder(dbA, Duration.ofSeconds(10));
+            RunReport second = EngineHarness.run(rb, true, Map.of(), new Cancellation());
+            assertThat(second.runError()).as(name).contains("holds its lock").contains("pid " + holderPid);
+            assertThat(first.get(15, TimeUnit.SECONDS).exitCode().code()).isZero();
+        }
+    }
+
     /** The pid of the session holding a pgrunbook advisory lock (two-key form, namespace 'pgrb'), or 0. */
     private static int advisoryLockHolder(String jdbcUrl) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
