@@ -2,6 +2,7 @@ package io.pgrunbook.engine;
 
 import io.pgrunbook.db.JdbcValues;
 import io.pgrunbook.db.ServerInfo;
+import io.pgrunbook.db.SqlStates;
 import io.pgrunbook.db.TargetPool;
 import io.pgrunbook.runbook.Step;
 import io.pgrunbook.runbook.load.Durations;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a step type gets to do its work on one target: connections with the step's statement and
@@ -66,12 +68,27 @@ public final class StepContext {
 
     /** Runs the statement in a READ ONLY transaction: a check can never change the database. */
     public ResultTable query(NamedSql sql) throws SQLException {
+        refuseTransactionEnd(sql);
         return inTransaction(true, c -> {
             try (PreparedStatement ps = prepare(c, sql)) {
                 ps.setFetchSize(1000);
                 return run(ps);
             }
         });
+    }
+
+    /**
+     * The driver runs "COMMIT; INSERT ..." as two statements: the second would run after the READ
+     * ONLY transaction ended, and write. A read-only query must not end its transaction.
+     */
+    private static void refuseTransactionEnd(NamedSql sql) throws SQLException {
+        for (String head : sql.statementHeads()) {
+            String first = head.split(" ")[0];
+            if (Set.of("COMMIT", "END", "ROLLBACK", "ABORT").contains(first) || head.equals("PREPARE TRANSACTION")) {
+                throw new SQLException("a read-only query may not end its transaction (it contains " + head
+                        + "), or what follows would run outside it", SqlStates.READ_ONLY_TRANSACTION);
+            }
+        }
     }
 
     /** Runs work in one transaction (read only or not), committed when it returns, rolled back when it throws. */

@@ -63,6 +63,33 @@ public record NamedSql(String text, String jdbcSql, List<String> parameters, Lis
         return new NamedSql(text, out.toString(), names, offsets);
     }
 
+    /**
+     * The first two words of each statement, upper-cased (one word when the statement has only one),
+     * with literals, quoted identifiers and comments left out: enough to tell, say, a COMMIT from a SELECT.
+     */
+    public List<String> statementHeads() {
+        StringBuilder skeleton = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            int skipTo = skipQuotedOrComment(text, i);
+            if (skipTo > i) {
+                skeleton.append(' ');
+                i = skipTo;
+            } else {
+                skeleton.append(text.charAt(i));
+                i++;
+            }
+        }
+        List<String> heads = new ArrayList<>();
+        for (String statement : skeleton.toString().split(";")) {
+            String[] words = statement.strip().split("\\s+", 3);
+            if (!words[0].isEmpty()) {
+                heads.add((words[0] + (words.length > 1 ? " " + words[1] : "")).toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return heads;
+    }
+
     /** Returns the index after a literal, quoted identifier or comment starting at {@code i}, else {@code i}. */
     private static int skipQuotedOrComment(String s, int i) {
         char c = s.charAt(i);
