@@ -68,7 +68,9 @@ public final class Planner {
             out.append("    timeout ").append(Durations.show(step.timeout())).append(", lock_timeout ")
                     .append(Durations.show(step.lockTimeout()));
             if (step.retry().count() > 0) {
-                out.append(", retries ").append(step.retry().count()).append(step.retry().onFail() ? " (on error or failure)" : " (on transient errors)");
+                String on = step.retry().onError() && step.retry().onFail() ? "transient errors and failures"
+                        : step.retry().onFail() ? "failures" : "transient errors";
+                out.append(", retries ").append(step.retry().count()).append(" (on ").append(on).append(')');
             }
             out.append(", on_failure ").append(step.onFailure().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
             if (step.when() != null) {

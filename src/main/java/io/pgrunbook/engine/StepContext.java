@@ -131,6 +131,10 @@ public final class StepContext {
 
     /** Prepares the statement and binds each :name to its variable. */
     public PreparedStatement prepare(Connection c, NamedSql sql) throws SQLException {
+        // A cancel that arrived before the statement reached the server found nothing to cancel.
+        if (cancellation.isCancelled()) {
+            throw new SQLException("interrupted before the statement started", "57014");
+        }
         PreparedStatement ps = c.prepareStatement(sql.jdbcSql());
         List<String> names = sql.parameters();
         for (int i = 0; i < names.size(); i++) {

@@ -55,7 +55,10 @@ final class StepRunner {
         while (true) {
             try {
                 StepResult r = judge(step, targetName, start, type.execute(context), attempt);
-                if (isFailure(r.status()) && step.retry().onFail() && attempt <= step.retry().count() && pause(step, attempt + 1)) {
+                if (isFailure(r.status()) && step.retry().onFail() && attempt <= step.retry().count()) {
+                    if (!pause(step, attempt + 1)) {
+                        return interrupted(step, targetName, start, attempt, r.message());
+                    }
                     LOG.debug("step {} on {} failed its expectation (attempt {}); trying again", step.id(), targetName, attempt);
                     attempt++;
                     continue;
@@ -65,7 +68,10 @@ final class StepRunner {
                 if (cancellation.isCancelled()) {
                     return error(step, targetName, start, "interrupted: the statement was cancelled on the server", e, attempt);
                 }
-                if (SqlStates.isTransient(e) && attempt <= step.retry().count() && pause(step, attempt + 1)) {
+                if (SqlStates.isTransient(e) && step.retry().onError() && attempt <= step.retry().count()) {
+                    if (!pause(step, attempt + 1)) {
+                        return interrupted(step, targetName, start, attempt, SqlStates.describe(e));
+                    }
                     LOG.debug("step {} on {} hit {} (attempt {}); trying again", step.id(), targetName, SqlStates.state(e), attempt);
                     attempt++;
                     continue;
@@ -137,6 +143,11 @@ final class StepRunner {
             }
         }
         return Optional.empty();
+    }
+
+    private static StepResult interrupted(Step step, String target, Instant start, int attempts, String last) {
+        return result(step, target, Status.ERROR, start, "interrupted while waiting to try again (last attempt: " + last + ")",
+                Evidence.none(), null, attempts);
     }
 
     private boolean pause(Step step, int nextAttempt) {

@@ -192,6 +192,26 @@ class StepFlowIntegrationTest {
         assertThat((System.nanoTime() - began) / 1_000_000).isLessThan(900);
     }
 
+    @Test
+    void transientErrorsAreRetriedOnlyWhenOnSaysError() {
+        RunReport r = run("""
+                name: transient
+                steps:
+                  - id: default-on
+                    sql: SELECT pg_sleep(1)
+                    timeout: 50ms
+                    retries: { count: 2, backoff: 10ms }
+                  - id: fail-only
+                    sql: SELECT pg_sleep(1)
+                    timeout: 50ms
+                    retries: { count: 2, backoff: 10ms, on: [fail] }
+                """, db);
+        assertThat(step(r, "default-on").sqlState()).isEqualTo("57014");
+        assertThat(step(r, "default-on").attempts()).as("a statement timeout is transient: retried").isEqualTo(3);
+        assertThat(step(r, "fail-only").sqlState()).isEqualTo("57014");
+        assertThat(step(r, "fail-only").attempts()).as("on: [fail] does not retry errors").isEqualTo(1);
+    }
+
     // ---- on_failure --------------------------------------------------------------------------
 
     @Test

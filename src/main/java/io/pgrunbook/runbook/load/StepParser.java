@@ -256,20 +256,24 @@ final class StepParser {
         int count = m.containsKey("count") ? yaml.positiveInteger(value(m, "count"), "retries.count", 0).map(Long::intValue).orElse(0) : 1;
         Duration backoff = m.containsKey("backoff") ? yaml.duration(value(m, "backoff"), "retries.backoff").orElse(RetryPolicy.NONE.backoff()) : RetryPolicy.NONE.backoff();
         Duration max = m.containsKey("max_backoff") ? yaml.duration(value(m, "max_backoff"), "retries.max_backoff").orElse(RetryPolicy.NONE.maxBackoff()) : RetryPolicy.NONE.maxBackoff();
+        boolean onError = true;
         boolean onFail = false;
         if (m.containsKey("on")) {
             Node on = value(m, "on");
             List<String> kinds = on instanceof SequenceNode ? yaml.stringList(on, "retries.on").orElse(List.of())
                     : yaml.string(on, "retries.on").map(List::of).orElse(List.of());
+            onError = kinds.contains("error");
+            onFail = kinds.contains("fail");
             for (String k : kinds) {
-                if (k.equals("fail")) {
-                    onFail = true;
-                } else if (!k.equals("error")) {
+                if (!k.equals("error") && !k.equals("fail")) {
                     yaml.problem(on, "retries.on takes error and/or fail, got '" + k + "'");
                 }
             }
+            if (kinds.isEmpty()) {
+                yaml.problem(on, "retries.on is empty: give error, fail or both");
+            }
         }
-        return Optional.of(new RetryPolicy(count, backoff, max.compareTo(backoff) < 0 ? backoff : max, onFail));
+        return Optional.of(new RetryPolicy(count, backoff, max.compareTo(backoff) < 0 ? backoff : max, onError, onFail));
     }
 
     private Optional<Condition> condition(Node n) {

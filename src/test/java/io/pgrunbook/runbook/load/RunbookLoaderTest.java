@@ -395,7 +395,7 @@ class RunbookLoaderTest {
 
         assertThat(step(rb, "shorthand").retry()).isEqualTo(new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(30), false));
         assertThat(step(rb, "none").retry().count()).isZero();
-        assertThat(step(rb, "mapping").retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(10), true));
+        assertThat(step(rb, "mapping").retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(10), false, true));
         assertThat(step(rb, "count-only-default").retry()).isEqualTo(new RetryPolicy(1, Duration.ofSeconds(5), Duration.ofSeconds(30), false));
         assertThat(step(rb, "max-below-backoff").retry()).isEqualTo(new RetryPolicy(1, Duration.ofMinutes(1), Duration.ofMinutes(1), false));
     }
