@@ -36,6 +36,7 @@ import java.util.Map;
  * built from a subcommand's options: overrides, confirmation, sandbox, run, report, exit code.
  */
 final class RunbookInvocation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunbookInvocation.class);
     private final AppEnvironment app;
     private final PrintWriter out;
     private final PrintWriter err;
@@ -55,7 +56,10 @@ final class RunbookInvocation {
     }
 
     Runbook load(Path file, Map<String, String> sets) {
-        return new RunbookLoader(registry).load(file, sets, app.env());
+        long began = System.nanoTime();
+        Runbook runbook = new RunbookLoader(registry).load(file, sets, app.env());
+        LOG.debug("runbook {} loaded in {} ms ({} steps)", file, (System.nanoTime() - began) / 1_000_000, runbook.steps().size());
+        return runbook;
     }
 
     /** Applies --db and --target; --sandbox is applied when the sandbox starts. */

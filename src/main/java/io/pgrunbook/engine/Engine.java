@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * what steps do: step types are plug-ins found in the {@link StepRegistry}.
  */
 public final class Engine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
     private static final Map<Status, String> PAST = Map.of(Status.PASS, "passed", Status.WARN, "warned",
             Status.FAIL, "failed", Status.ERROR, "errored", Status.SKIP, "skipped");
     private final StepRegistry registry;
@@ -79,7 +80,9 @@ public final class Engine {
                 }
             }
             try {
+                long began = System.nanoTime();
                 List<StepResult> results = runSteps(runbook, pools, cancellation);
+                LOG.debug("{} steps ran in {} ms", results.size(), (System.nanoTime() - began) / 1_000_000);
                 return report(runbook, options, start, specs, pools, results, null, null, cancellation.isCancelled());
             } finally {
                 if (lock != null) {
@@ -87,7 +90,9 @@ public final class Engine {
                 }
             }
         } finally {
+            long began = System.nanoTime();
             pools.values().forEach(TargetPool::close);
+            LOG.debug("targets closed in {} ms", (System.nanoTime() - began) / 1_000_000);
         }
     }
 
@@ -173,7 +178,13 @@ public final class Engine {
             Map<String, Future<TargetPool>> futures = new LinkedHashMap<>();
             specs.forEach((name, spec) -> {
                 TargetSpec t = runbook.targets().get(name);
-                futures.put(name, executor.submit(() -> TargetPool.open(name, spec, t.poolMin(), t.poolMax())));
+                futures.put(name, executor.submit(() -> {
+                    long began = System.nanoTime();
+                    TargetPool pool = TargetPool.open(name, spec, t.poolMin(), t.poolMax());
+                    LOG.debug("target {} ({}, {}) opened in {} ms", name, spec.display(), pool.serverInfo().version(),
+                            (System.nanoTime() - began) / 1_000_000);
+                    return pool;
+                }));
             });
             PgRunbookException first = null;
             for (Map.Entry<String, Future<TargetPool>> f : futures.entrySet()) {
