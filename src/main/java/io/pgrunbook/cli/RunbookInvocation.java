@@ -19,7 +19,7 @@ import io.pgrunbook.report.ReportSpec;
 import io.pgrunbook.report.RunReport;
 import io.pgrunbook.runbook.Runbook;
 import io.pgrunbook.runbook.load.RunbookLoader;
-import io.pgrunbook.runbook.load.Suggest;
+import io.pgrunbook.error.Suggest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

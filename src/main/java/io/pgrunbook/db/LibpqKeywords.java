@@ -1,6 +1,7 @@
 package io.pgrunbook.db;
 
 import io.pgrunbook.error.PgRunbookException;
+import io.pgrunbook.error.Suggest;
 
 import java.util.Locale;
 import java.util.Map;
@@ -56,37 +57,7 @@ final class LibpqKeywords {
         if (ALIASES.containsKey(lower)) {
             return Optional.of(ALIASES.get(lower));
         }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : new java.util.TreeSet<>(SUPPORTED)) {
-            int d = editDistance(lower, candidate);
-            if (d < bestDistance) {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        int tolerated = Math.max(1, Math.min(3, keyword.length() / 3));
-        return bestDistance <= tolerated ? Optional.of(best) : Optional.empty();
+        return Suggest.nearest(lower, new java.util.TreeSet<>(SUPPORTED));
     }
 
-    /** Damerau-Levenshtein (optimal string alignment): a swapped pair, the commonest typo, costs one. */
-    static int editDistance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
-    }
 }

@@ -1,5 +1,6 @@
 package io.pgrunbook.runbook.load;
 
+import io.pgrunbook.error.Suggest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;

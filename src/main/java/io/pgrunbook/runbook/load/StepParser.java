@@ -1,5 +1,6 @@
 package io.pgrunbook.runbook.load;
 
+import io.pgrunbook.error.Suggest;
 import io.pgrunbook.runbook.Condition;
 import io.pgrunbook.runbook.OnFailure;
 import io.pgrunbook.runbook.ParamSpec;

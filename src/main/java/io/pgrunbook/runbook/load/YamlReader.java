@@ -1,5 +1,6 @@
 package io.pgrunbook.runbook.load;
 
+import io.pgrunbook.error.Suggest;
 import io.pgrunbook.runbook.Problems;
 import io.pgrunbook.runbook.SourceLocation;
 import io.pgrunbook.runbook.ValueKind;

@@ -1,4 +1,4 @@
-package io.pgrunbook.runbook.load;
+package io.pgrunbook.error;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -31,7 +31,7 @@ public final class Suggest {
     }
 
     /** Damerau-Levenshtein (optimal string alignment): a swapped pair counts as one edit. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
             d[i][0] = i;

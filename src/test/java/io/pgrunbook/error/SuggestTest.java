@@ -1,4 +1,4 @@
-package io.pgrunbook.runbook.load;
+package io.pgrunbook.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
