@@ -48,7 +48,7 @@ public final class Engine {
     public RunReport run(Runbook runbook, RunOptions options, Cancellation cancellation) {
         Instant start = Instant.now();
         Map<String, ConnectionSpec> specs = new LinkedHashMap<>();
-        for (String name : usedTargets(runbook)) {
+        for (String name : usedTargets(runbook, registry)) {
             TargetSpec t = runbook.targets().get(name);
             specs.put(name, ConnectionSpec.parse(t.connection(), options.env()));
         }
@@ -97,7 +97,7 @@ public final class Engine {
     }
 
     private List<StepResult> runSteps(Runbook runbook, Map<String, TargetPool> pools, Cancellation cancellation) {
-        StepRunner runner = new StepRunner(cancellation, new TargetHealth());
+        StepRunner runner = new StepRunner(cancellation, new TargetHealth(), java.util.Collections.unmodifiableMap(pools));
         List<StepResult> results = new ArrayList<>();
         String stoppedBy = null;
         for (Step step : runbook.steps()) {
@@ -161,9 +161,13 @@ public final class Engine {
                 children.stream().mapToInt(StepResult::attempts).max().orElse(0), children);
     }
 
-    private static Set<String> usedTargets(Runbook runbook) {
+    private static Set<String> usedTargets(Runbook runbook, StepRegistry registry) {
         Set<String> used = new LinkedHashSet<>();
-        runbook.steps().forEach(s -> used.addAll(s.targets()));
+        for (Step s : runbook.steps()) {
+            used.addAll(s.targets());
+            registry.find(s.type()).ifPresent(t -> used.addAll(t.otherTargets(s)));
+        }
+        used.retainAll(runbook.targets().keySet());
         return used;
     }
 

@@ -31,19 +31,48 @@ public final class StepContext {
 
     private final Step step;
     private final TargetPool target;
+    private final Map<String, TargetPool> allTargets;
     private final Map<String, Object> vars;
     private final Cancellation cancellation;
 
-    StepContext(Step step, TargetPool target, Map<String, Object> vars, Cancellation cancellation) {
+    StepContext(Step step, TargetPool target, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation) {
         this.step = step;
         this.target = target;
+        this.allTargets = allTargets;
         this.vars = vars;
         this.cancellation = cancellation;
     }
 
     /** The same context binding other variables (for the engine's own probes). */
     StepContext withVars(Map<String, Object> otherVars) {
-        return new StepContext(step, target, otherVars, cancellation);
+        return new StepContext(step, target, allTargets, otherVars, cancellation);
+    }
+
+    /**
+     * The same step on another of the runbook's targets, for step types that work across targets
+     * (a shard set, a backup per shard). Only targets some step names are open.
+     *
+     * @throws IllegalArgumentException when the runbook has no such open target
+     */
+    public StepContext onTarget(String name) {
+        TargetPool other = allTargets.get(name);
+        if (other == null) {
+            throw new IllegalArgumentException("no open target '" + name + "' (open: " + String.join(", ", allTargets.keySet()) + ")");
+        }
+        return new StepContext(step, other, allTargets, vars, cancellation);
+    }
+
+    /** The names of the runbook's open targets, in declaration order. */
+    public java.util.Set<String> targetNames() {
+        return allTargets.keySet();
+    }
+
+    /**
+     * How to reach this target from an external tool (pg_dump, psql): host, port, user, database,
+     * and the password if one was given, which belongs in the tool's PGPASSWORD, never its arguments.
+     */
+    public io.pgrunbook.db.ConnectionSpec connectionSpec() {
+        return target.spec();
     }
 
     public Step step() {

@@ -25,10 +25,12 @@ final class StepRunner {
 
     private final Cancellation cancellation;
     private final TargetHealth health;
+    private final Map<String, TargetPool> pools;
 
-    StepRunner(Cancellation cancellation, TargetHealth health) {
+    StepRunner(Cancellation cancellation, TargetHealth health, Map<String, TargetPool> pools) {
         this.cancellation = cancellation;
         this.health = health;
+        this.pools = pools;
     }
 
     StepResult run(Step step, StepType type, TargetPool target, Map<String, Object> vars) {
@@ -41,7 +43,7 @@ final class StepRunner {
         if (down.isPresent()) {
             return result(step, targetName, Status.ERROR, start, "target '" + targetName + "' is unavailable: " + down.get(), Evidence.none(), null, 0);
         }
-        StepContext context = new StepContext(step, target, vars, cancellation);
+        StepContext context = new StepContext(step, target, pools, vars, cancellation);
         try {
             Optional<String> skip = unmet(step.when(), context);
             if (skip.isPresent()) {
@@ -89,6 +91,13 @@ final class StepRunner {
     }
 
     private StepResult judge(Step step, String target, Instant start, StepOutcome outcome, int attempt) {
+        StepResult r = verdict(step, target, start, outcome, attempt);
+        return outcome.metrics().isEmpty() ? r : new StepResult(r.stepId(), r.name(), r.type(), r.target(), r.severity(),
+                r.status(), r.startedAt(), r.duration(), r.message(), r.evidence(), r.sqlState(), r.attempts(), r.children(),
+                outcome.metrics());
+    }
+
+    private StepResult verdict(Step step, String target, Instant start, StepOutcome outcome, int attempt) {
         if (outcome.verdict() != null) {
             Status s = soften(outcome.verdict(), step.severity());
             String message = isFailure(s) && step.message() != null ? step.message() + " (" + outcome.message() + ")" : outcome.message();

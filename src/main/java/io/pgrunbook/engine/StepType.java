@@ -15,6 +15,14 @@ public interface StepType extends StepKind {
 
     StepOutcome execute(StepContext context) throws Exception;
 
+    /**
+     * Targets the step reaches through {@link StepContext#onTarget} besides its own (e.g. the shards
+     * named in its parameters), so the engine opens them before the run, in parallel.
+     */
+    default java.util.Collection<String> otherTargets(Step step) {
+        return List.of();
+    }
+
     /** The lines a plan (--dry-run) shows for a step of this type, after its header. */
     default List<String> describe(Step step) {
         List<String> lines = new ArrayList<>();

@@ -30,6 +30,15 @@ public final class JsonRenderer implements ReportRenderer {
     }
 
     /** The report as nested maps and lists, in the documented key order. */
+    private static Map<String, Object> metric(Metric metric) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", metric.name());
+        m.put("type", metric.type());
+        m.put("labels", metric.labels());
+        m.put("value", metric.value());
+        return m;
+    }
+
     public static Map<String, Object> toTree(RunReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
@@ -83,6 +92,7 @@ public final class JsonRenderer implements ReportRenderer {
         em.put("total_rows", e.totalRows());
         m.put("evidence", em);
         m.put("children", s.children().stream().map(JsonRenderer::step).toList());
+        m.put("metrics", s.metrics().stream().map(JsonRenderer::metric).toList());
         return m;
     }
 

@@ -55,6 +55,7 @@ public final class PrometheusRenderer implements ReportRenderer {
             sample(b, "pgrunbook_step_duration_seconds", stepLabels(runbook, leaves.get(i)),
                     TextFormatting.seconds(leafResults.get(i).duration()));
         }
+        stepMetrics(b, runbook, report);
         family(b, "pgrunbook_run_exit_code", "The run's exit code: 0 ok, 1 check failed, 2 invalid, 3 cannot run, 4 internal, 130 interrupted.");
         sample(b, "pgrunbook_run_exit_code", run, String.valueOf(report.exitCode().code()));
         family(b, "pgrunbook_run_duration_seconds", "How long the run took.");
@@ -70,6 +71,31 @@ public final class PrometheusRenderer implements ReportRenderer {
         }
         out.write(b.toString());
         out.flush();
+    }
+
+    /** Each metric family the step types reported, once, with runbook, step and target labels in front. */
+    private static void stepMetrics(StringBuilder b, String runbook, RunReport report) {
+        Map<String, List<String>> families = new LinkedHashMap<>();
+        Map<String, Metric> first = new LinkedHashMap<>();
+        for (StepResult step : report.steps()) {
+            for (StepResult leaf : step.leaves()) {
+                for (Metric m : leaf.metrics()) {
+                    Map<String, String> l = stepLabels(runbook, new String[] {step.stepId() == null ? "" : step.stepId(),
+                            leaf.target() == null ? "" : leaf.target()});
+                    m.labels().forEach(l::putIfAbsent);
+                    StringBuilder line = new StringBuilder();
+                    sample(line, m.name(), l, TextFormatting.number(m.value()));
+                    families.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(line.toString());
+                    first.putIfAbsent(m.name(), m);
+                }
+            }
+        }
+        families.forEach((name, lines) -> {
+            Metric m = first.get(name);
+            b.append("# HELP ").append(name).append(' ').append(m.help().replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+            b.append("# TYPE ").append(name).append(' ').append(m.type()).append('\n');
+            lines.forEach(b::append);
+        });
     }
 
     /** This run's end when it exited 0, else the carried-forward value (possibly null: never invented). */

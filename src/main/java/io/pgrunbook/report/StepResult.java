@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param sqlState the server's SQLSTATE when the step ended in a database error, else null
  * @param attempts how many times the step ran (more than 1 after retries)
+ * @param metrics  measurements the step type reported (for Prometheus and JSON), often empty
  */
 public record StepResult(
         String stepId,
@@ -25,12 +26,22 @@ public record StepResult(
         Evidence evidence,
         String sqlState,
         int attempts,
-        List<StepResult> children) {
+        List<StepResult> children,
+        List<Metric> metrics) {
 
     public StepResult {
         evidence = evidence == null ? Evidence.none() : evidence;
         children = children == null ? List.of() : List.copyOf(children);
         duration = duration == null ? Duration.ZERO : duration;
+        metrics = metrics == null ? List.of() : List.copyOf(metrics);
+    }
+
+    /** A result without metrics. */
+    public StepResult(String stepId, String name, String type, String target, Severity severity, Status status,
+            Instant startedAt, Duration duration, String message, Evidence evidence, String sqlState, int attempts,
+            List<StepResult> children) {
+        this(stepId, name, type, target, severity, status, startedAt, duration, message, evidence, sqlState, attempts,
+                children, List.of());
     }
 
     public boolean isFannedOut() {

@@ -31,6 +31,20 @@ final class TextFormatting {
         return d == null ? "0" : millisAsSeconds(d.toMillis());
     }
 
+    /** A sample value as Prometheus writes it: integers without a fraction, NaN and infinities by name. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
     static String millisAsSeconds(long millis) {
         BigDecimal s = BigDecimal.valueOf(millis).divide(BigDecimal.valueOf(1000), 3, RoundingMode.UNNECESSARY);
         s = s.stripTrailingZeros();

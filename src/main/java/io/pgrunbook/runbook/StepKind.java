@@ -27,6 +27,11 @@ public interface StepKind {
     /** The keys accepted under {@code with:}. */
     List<ParamSpec> parameters();
 
-    /** Checks beyond keys and types (e.g. two parameters that exclude each other). */
-    default void validate(Step step, Problems problems) {}
+    /**
+     * Checks beyond keys and types (two parameters that exclude each other, target names given as
+     * parameters); report each problem at {@code step.location()}.
+     *
+     * @param targetNames the runbook's targets
+     */
+    default void validate(Step step, java.util.Set<String> targetNames, Problems problems) {}
 }

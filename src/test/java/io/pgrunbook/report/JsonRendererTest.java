@@ -52,7 +52,7 @@ class JsonRendererTest {
         JsonNode steps = json(ReportFixtures.everyStatus()).get("steps");
         JsonNode warn = steps.get(1);
         assertThat(keys(warn)).containsExactly("id", "name", "type", "target", "severity", "status", "started_at",
-                "duration_ms", "message", "sqlstate", "attempts", "evidence", "children");
+                "duration_ms", "message", "sqlstate", "attempts", "evidence", "children", "metrics");
         assertThat(warn.get("severity").asText()).isEqualTo("warning");
         assertThat(warn.get("status").asText()).isEqualTo("warn");
         JsonNode evidence = warn.get("evidence");

@@ -76,6 +76,7 @@ final class ReportFixtures {
         private String sqlState;
         private int attempts = 1;
         private List<StepResult> children = List.of();
+        private List<Metric> metrics = List.of();
 
         StepBuilder(String id, Status status) {
             this.id = id;
@@ -92,10 +93,11 @@ final class ReportFixtures {
         StepBuilder sqlState(String v) { sqlState = v; return this; }
         StepBuilder attempts(int v) { attempts = v; return this; }
         StepBuilder children(StepResult... v) { children = Arrays.asList(v); return this; }
+        StepBuilder metrics(Metric... v) { metrics = Arrays.asList(v); return this; }
 
         StepResult build() {
             return new StepResult(id, name, "sql", target, severity, status, START, duration, message, evidence,
-                    sqlState, attempts, children);
+                    sqlState, attempts, children, metrics);
         }
     }
 

@@ -103,6 +103,39 @@ public final class RunbookLoader {
         return new Runbook(name, description, fileName, targets, vars, minVersion, steps);
     }
 
+    /**
+     * Loads a runbook given as a tree of maps and lists (how a subcommand builds its built-in
+     * runbook from options), through the same strict checks as a file: the tree is written out as
+     * YAML and read back, so a subcommand can do nothing a runbook file cannot. Strings in the tree
+     * are taken literally: a {@code ${...}} in an option's value is never expanded.
+     */
+    public Runbook parseTree(Map<String, Object> tree, String source, Map<String, String> sets, Map<String, String> env) {
+        tree = literal(tree);
+        org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
+        options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+        options.setDefaultScalarStyle(org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
+        options.setSplitLines(false);
+        String text = new Yaml(options).dump(tree);
+        return parse(text, source, sets, env);
+    }
+
+    /** Escapes {@code ${} in every string outside SQL (which is never expanded anyway). */
+    @SuppressWarnings("unchecked")
+    private static <T> T literal(T value) {
+        if (value instanceof String s) {
+            return (T) s.replace("${", "$${");
+        }
+        if (value instanceof List<?> list) {
+            return (T) list.stream().map(RunbookLoader::literal).toList();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, "sql".equals(k) ? v : literal(v)));
+            return (T) out;
+        }
+        return value;
+    }
+
     private static Node compose(String text, String fileName, Problems problems) {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(20);

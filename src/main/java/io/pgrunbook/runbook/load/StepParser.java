@@ -139,7 +139,7 @@ final class StepParser {
         }
         Step step = new Step(id, name, kind.name(), targets, fanOut, parallel, sql, with, expect, severity, message,
                 timeout, lockTimeout, retry, onFailure, when, yaml.at(node));
-        kind.validate(step, yaml.problems());
+        kind.validate(step, targetNames, yaml.problems());
         return Optional.of(step);
     }
 
