@@ -62,6 +62,25 @@ final class RunbookInvocation {
         return runbook;
     }
 
+    /** A subcommand's built-in runbook, given as a tree, through the same strict loader as a file. */
+    Runbook loadTree(Map<String, Object> tree, String source, Map<String, String> sets) {
+        return new RunbookLoader(registry).parseTree(tree, source, sets, app.env());
+    }
+
+    /** A shipped runbook from the class path (runbooks/NAME.yaml), e.g. a subcommand's built-in one. */
+    Runbook loadShipped(String name, Map<String, String> sets) {
+        String resource = "/runbooks/" + name;
+        try (java.io.InputStream in = RunbookInvocation.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("shipped runbook " + resource + " is missing from the jar");
+            }
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new RunbookLoader(registry).parse(text, "runbooks/" + name, sets, app.env());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Applies --db and --target; --sandbox is applied when the sandbox starts. */
     Runbook withOverrides(Runbook runbook) {
         if (targets.sandbox && (targets.db != null || !targets.targets.isEmpty())) {
