@@ -54,8 +54,9 @@ public final class Engine {
         }
         Map<String, TargetPool> pools = new LinkedHashMap<>();
         try {
+            TargetHealth health = new TargetHealth();
             try {
-                openAll(runbook, specs, pools);
+                openAll(runbook, specs, pools, health);
             } catch (PgRunbookException e) {
                 return notRun(runbook, options, start, specs, pools, e.getMessage(), e.exitCode());
             }
@@ -65,7 +66,12 @@ public final class Engine {
             }
             AdvisoryLock lock = null;
             if (options.lock()) {
-                TargetPool lockTarget = pools.getOrDefault(runbook.defaultTarget(), pools.values().iterator().next());
+                String lockName = specs.containsKey(runbook.defaultTarget()) ? runbook.defaultTarget() : specs.keySet().iterator().next();
+                TargetPool lockTarget = pools.get(lockName);
+                if (lockTarget == null) {
+                    return notRun(runbook, options, start, specs, pools, "cannot take the run lock: target '" + lockName
+                            + "' is unavailable: " + health.whyDown(lockName).orElse("not open"), ExitCode.CANNOT_RUN);
+                }
                 try {
                     AdvisoryLock.Result r = AdvisoryLock.tryAcquire(lockTarget.dedicatedConnection(), "pgrunbook:" + runbook.name());
                     if (r.lock().isEmpty()) {
@@ -81,7 +87,7 @@ public final class Engine {
             }
             try {
                 long began = System.nanoTime();
-                List<StepResult> results = runSteps(runbook, pools, cancellation);
+                List<StepResult> results = runSteps(runbook, pools, health, cancellation);
                 LOG.debug("{} steps ran in {} ms", results.size(), (System.nanoTime() - began) / 1_000_000);
                 return report(runbook, options, start, specs, pools, results, null, null, cancellation.isCancelled());
             } finally {
@@ -96,8 +102,8 @@ public final class Engine {
         }
     }
 
-    private List<StepResult> runSteps(Runbook runbook, Map<String, TargetPool> pools, Cancellation cancellation) {
-        StepRunner runner = new StepRunner(cancellation, new TargetHealth(), java.util.Collections.unmodifiableMap(pools));
+    private List<StepResult> runSteps(Runbook runbook, Map<String, TargetPool> pools, TargetHealth health, Cancellation cancellation) {
+        StepRunner runner = new StepRunner(cancellation, health, java.util.Collections.unmodifiableMap(pools));
         List<StepResult> results = new ArrayList<>();
         String stoppedBy = null;
         for (Step step : runbook.steps()) {
@@ -108,8 +114,8 @@ public final class Engine {
             }
             StepType type = registry.get(step.type());
             StepResult r = step.fanOut()
-                    ? fanOut(step, type, pools, runbook.vars(), runner)
-                    : runner.run(step, type, pools.get(step.targets().get(0)), runbook.vars());
+                    ? fanOut(step, type, runbook.vars(), runner)
+                    : runner.run(step, type, step.targets().get(0), runbook.vars());
             results.add(r);
             if (step.onFailure() == OnFailure.STOP && (r.status() == Status.FAIL || r.status() == Status.ERROR)) {
                 stoppedBy = step.id();
@@ -119,7 +125,7 @@ public final class Engine {
     }
 
     /** One sub-result per target, at most {@code parallel} at a time; the step takes the worst status. */
-    private StepResult fanOut(Step step, StepType type, Map<String, TargetPool> pools, Map<String, Object> vars, StepRunner runner) {
+    private StepResult fanOut(Step step, StepType type, Map<String, Object> vars, StepRunner runner) {
         Instant start = Instant.now();
         int threads = Math.max(1, Math.min(step.parallel(), step.targets().size()));
         AtomicInteger n = new AtomicInteger();
@@ -132,7 +138,7 @@ public final class Engine {
         try {
             List<Future<StepResult>> futures = new ArrayList<>();
             for (String target : step.targets()) {
-                futures.add(executor.submit(() -> runner.run(step, type, pools.get(target), vars)));
+                futures.add(executor.submit(() -> runner.run(step, type, target, vars)));
             }
             for (int i = 0; i < futures.size(); i++) {
                 try {
@@ -171,8 +177,13 @@ public final class Engine {
         return used;
     }
 
-    /** Opens every target in parallel; the first failure (in declaration order) is reported. */
-    private static void openAll(Runbook runbook, Map<String, ConnectionSpec> specs, Map<String, TargetPool> pools) {
+    /**
+     * Opens every target in parallel, so a dead one costs its connect timeout once. A target that
+     * cannot be reached is marked down: its steps end in ERROR with the reason while the others
+     * run (one dead shard must not hide the state of the rest). When no target can be reached, or
+     * a password is refused (a mistake, not an outage), the run cannot start: exit 3.
+     */
+    private static void openAll(Runbook runbook, Map<String, ConnectionSpec> specs, Map<String, TargetPool> pools, TargetHealth health) {
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(8, specs.size())), r -> {
             Thread t = new Thread(r, "pgrunbook-connect");
             t.setDaemon(true);
@@ -190,23 +201,27 @@ public final class Engine {
                     return pool;
                 }));
             });
-            PgRunbookException first = null;
+            Map<String, PgRunbookException> failures = new LinkedHashMap<>();
             for (Map.Entry<String, Future<TargetPool>> f : futures.entrySet()) {
                 try {
                     pools.put(f.getKey(), f.getValue().get());
                 } catch (ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause() instanceof PgRunbookException p ? p
-                                : PgRunbookException.cannotRun("cannot connect to target '" + f.getKey() + "': " + e.getCause());
-                    }
+                    failures.put(f.getKey(), e.getCause() instanceof PgRunbookException p ? p
+                            : PgRunbookException.cannotRun("cannot connect to target '" + f.getKey() + "': " + e.getCause()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    first = first != null ? first : new PgRunbookException(ExitCode.INTERRUPTED, "interrupted while connecting");
+                    throw new PgRunbookException(ExitCode.INTERRUPTED, "interrupted while connecting");
                 }
             }
-            if (first != null) {
-                throw first;
+            boolean refusedPassword = failures.values().stream().anyMatch(e -> e.getMessage().startsWith("authentication failed"));
+            if (!failures.isEmpty() && (pools.isEmpty() || refusedPassword)) {
+                throw failures.values().stream().filter(e -> e.getMessage().startsWith("authentication failed")).findFirst()
+                        .orElse(failures.values().iterator().next());
             }
+            failures.forEach((name, e) -> {
+                LOG.debug("target {} is unavailable: {}", name, e.getMessage());
+                health.markDown(name, e.getMessage());
+            });
         } finally {
             executor.shutdownNow();
         }

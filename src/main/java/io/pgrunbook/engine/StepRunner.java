@@ -33,15 +33,15 @@ final class StepRunner {
         this.pools = pools;
     }
 
-    StepResult run(Step step, StepType type, TargetPool target, Map<String, Object> vars) {
+    StepResult run(Step step, StepType type, String targetName, Map<String, Object> vars) {
         Instant start = Instant.now();
-        String targetName = target.name();
+        TargetPool target = pools.get(targetName);
         if (cancellation.isCancelled()) {
             return result(step, targetName, Status.SKIP, start, "not run: interrupted", Evidence.none(), null, 0);
         }
         Optional<String> down = health.whyDown(targetName);
-        if (down.isPresent()) {
-            return result(step, targetName, Status.ERROR, start, "target '" + targetName + "' is unavailable: " + down.get(), Evidence.none(), null, 0);
+        if (down.isPresent() || target == null) {
+            return result(step, targetName, Status.ERROR, start, "target '" + targetName + "' is unavailable: " + down.orElse("it was not opened"), Evidence.none(), null, 0);
         }
         StepContext context = new StepContext(step, target, pools, vars, cancellation);
         try {
