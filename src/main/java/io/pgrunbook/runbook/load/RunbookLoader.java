@@ -33,7 +33,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Loads a runbook strictly: unknown keys (with a suggestion for near misses), wrong types, duplicate
@@ -318,9 +317,5 @@ public final class RunbookLoader {
         return m.containsKey("server_version")
                 ? yaml.positiveInteger(m.get("server_version").getValueNode(), "requires.server_version", 9).map(Long::intValue).orElse(null)
                 : null;
-    }
-
-    static boolean isSequence(Node n) {
-        return n instanceof SequenceNode;
     }
 }
