@@ -157,6 +157,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -166,15 +167,17 @@ function _complete_pgrunbook() {
   local cmds0=(run)
   local cmds1=(plan)
   local cmds2=(sandbox)
-  local cmds3=(completion)
-  local cmds4=(sandbox start)
-  local cmds5=(sandbox stop)
-  local cmds6=(sandbox status)
+  local cmds3=(loadtest)
+  local cmds4=(completion)
+  local cmds5=(sandbox start)
+  local cmds6=(sandbox stop)
+  local cmds7=(sandbox status)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_pgrunbook_run; return $?; fi
@@ -188,7 +191,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan sandbox completion"
+  local commands="run plan sandbox loadtest completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -303,6 +306,76 @@ function _picocli_pgrunbook_sandbox() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `loadtest` subcommand.
+function _picocli_pgrunbook_loadtest() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--duration')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--rate-per-install')
+      return
+      ;;
+    '--connections')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--histogram-out')
+      return
+      ;;
+    '--set')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "loadtest" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
