@@ -263,11 +263,29 @@ final class YamlReader {
         Map<String, Object> out = new LinkedHashMap<>();
         boolean ok = true;
         for (Map.Entry<String, NodeTuple> e : entries.get().entrySet()) {
+            if (e.getKey().equals("sql")) {
+                // SQL inside a step type's parameters follows the rule of a step's own sql: never expanded.
+                Optional<String> sql = embeddedSql(e.getValue().getValueNode(), what + ".sql");
+                ok &= sql.isPresent();
+                sql.ifPresent(x -> out.put("sql", x));
+                continue;
+            }
             Optional<Object> v = value(e.getValue().getValueNode(), what + "." + e.getKey());
             ok &= v.isPresent();
             v.ifPresent(x -> out.put(e.getKey(), x == NULL ? null : x));
         }
         return ok ? Optional.of(out) : Optional.empty();
+    }
+
+    /** SQL given as a parameter: taken as written, and a {@code ${...}} in it is refused, never spliced. */
+    private Optional<String> embeddedSql(Node node, String what) {
+        Optional<String> text = rawString(node, what);
+        if (text.isPresent() && text.get().contains("${")) {
+            problems.add(atToken(node, "${", 0), "'${...}' in SQL is never expanded: variables reach SQL as bind "
+                    + "parameters, write :name instead");
+            return Optional.empty();
+        }
+        return text;
     }
 
     /** Stands for YAML null inside Optional; callers of value() map it back to null. */

@@ -981,4 +981,22 @@ class RunbookLoaderErrorsTest {
             return List.of(kind.name());
         }
     }
+
+    @Test
+    void variablesInSqlGivenAsAStepParameterAreRefusedNotSpliced() {
+        List<Problem> ps = invalid("""
+                name: x
+                vars: { t: 1 }
+                steps:
+                  - id: lt
+                    type: loadtest
+                    with:
+                      operations:
+                        get: { weight: 100, sql: "SELECT * FROM t WHERE id = ${t}" }
+                """).problems();
+        assertThat(ps).anySatisfy(p -> {
+            assertThat(p.message()).contains("'${...}' in SQL is never expanded");
+            assertAt(p, 8, 62);
+        });
+    }
 }
