@@ -237,6 +237,7 @@ public final class Sandbox implements AutoCloseable {
         if (options.preloadPgStatStatements() && binaries.hasLibrary("pg_stat_statements")) {
             settings.addAll(List.of("-c", "shared_preload_libraries=pg_stat_statements"));
         }
+        options.settings().forEach((name, value) -> settings.addAll(List.of("-c", name + "=" + value)));
         // pg_ctl hands -o to a shell, so each word is quoted (the directory may contain spaces).
         String serverOptions = settings.stream().map(ExternalCommand::shellQuote).collect(Collectors.joining(" "));
         long seconds = options.startTimeout().toSeconds();

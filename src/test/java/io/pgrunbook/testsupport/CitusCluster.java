@@ -1,0 +1,133 @@
+package io.pgrunbook.testsupport;
+
+import io.pgrunbook.db.PgBinaries;
+import io.pgrunbook.db.Sandbox;
+import io.pgrunbook.db.SandboxOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A three-node Citus cluster (coordinator and two workers) of sandbox servers, started once per JVM
+ * on first use and stopped when the JVM exits. Needs the citus extension in the local PostgreSQL
+ * ({@code <pkglibdir>/citus.so}); without it {@link #shared()} skips the calling test with a
+ * message saying so and how to get Citus.
+ */
+public final class CitusCluster {
+    private static CitusCluster shared;
+    private static String unavailable;
+
+    private final Sandbox coordinator;
+    private final List<Sandbox> workers;
+
+    private CitusCluster(Sandbox coordinator, List<Sandbox> workers) {
+        this.coordinator = coordinator;
+        this.workers = workers;
+    }
+
+    /** The shared cluster; skips the calling test (loudly) when Citus is not installed. */
+    public static synchronized CitusCluster shared() {
+        if (shared == null && unavailable == null) {
+            PgBinaries binaries = PgBinaries.locate();
+            if (!binaries.hasLibrary("citus")) {
+                unavailable = "SKIPPED: Citus is not installed in the local PostgreSQL " + binaries.majorVersion()
+                        + " (no citus.so next to its binaries), so the tests against a real Citus cluster did not run. "
+                        + "Citus is not in the package registries here: build it from github.com/citusdata/citus "
+                        + "(a v12.1.x or v13.0.x tag: ./configure && make && make install, with postgresql-server-dev) "
+                        + "or install the citus packages from packagecloud.io/citusdata, then rerun.";
+                System.err.println("pgrunbook tests: " + unavailable);
+            } else {
+                shared = start(binaries);
+            }
+        }
+        Assumptions.assumeTrue(shared != null, unavailable);
+        return shared;
+    }
+
+    private static CitusCluster start(PgBinaries binaries) {
+        SandboxOptions options = SandboxOptions.defaults().withBinaries(binaries).withoutPgStatStatements()
+                .withSetting("shared_preload_libraries", "citus")
+                .withSetting("citus.shard_count", "32")
+                // Deferred drops of moved shards are cleaned up at once, not after 15 s, so tests see a settled cluster.
+                .withSetting("citus.defer_shard_delete_interval", "-1");
+        List<Sandbox> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            // The three servers start in parallel: their initdb and start dominate the cost.
+            List<Thread> threads = new ArrayList<>();
+            RuntimeException[] failure = new RuntimeException[1];
+            Sandbox[] nodes = new Sandbox[3];
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                Thread t = new Thread(() -> {
+                    try {
+                        nodes[n] = Sandbox.start(options);
+                        started.add(nodes[n]);
+                        exec(nodes[n].jdbcUrl(), "CREATE EXTENSION citus");
+                    } catch (RuntimeException | SQLException e) {
+                        failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            CitusCluster cluster = new CitusCluster(nodes[0], List.of(nodes[1], nodes[2]));
+            try (Connection c = DriverManager.getConnection(nodes[0].jdbcUrl())) {
+                call(c, "SELECT citus_set_coordinator_host('127.0.0.1', ?)", nodes[0].port());
+                for (Sandbox w : cluster.workers) {
+                    call(c, "SELECT citus_add_node('127.0.0.1', ?)", w.port());
+                }
+            }
+            return cluster;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started.forEach(Sandbox::stop);
+            throw new IllegalStateException(e);
+        } catch (SQLException | RuntimeException e) {
+            started.forEach(Sandbox::stop);
+            throw new IllegalStateException("could not start the Citus test cluster: " + e.getMessage(), e);
+        }
+    }
+
+    public Sandbox coordinator() {
+        return coordinator;
+    }
+
+    public List<Sandbox> workers() {
+        return workers;
+    }
+
+    /** The coordinator's JDBC URL for the postgres database, where the cluster's metadata lives. */
+    public String coordinatorJdbcUrl() {
+        return coordinator.jdbcUrl();
+    }
+
+    public String coordinatorUrl() {
+        return coordinator.url();
+    }
+
+    public static void exec(String jdbcUrl, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    private static void call(Connection c, String sql, int port) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, port);
+            ps.execute();
+        }
+    }
+}
