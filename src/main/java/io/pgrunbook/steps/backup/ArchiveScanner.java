@@ -67,6 +67,19 @@ final class ArchiveScanner {
         return new Scanned(relative(root, file), Files.size(file), HexFormat.of().formatHex(digest.digest()), rows);
     }
 
+    /** The file's SHA-256, nothing else. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) != -1) {
+                digest.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     /** pg_dump's directory-format table data (NNNN.dat[.gz]) and pgrunbook's tenant exports (*.copy[.gz]). */
     static boolean isDataFile(String name) {
         return name.matches("\\d+\\.dat(\\.gz)?") || name.matches(".+\\.copy(\\.gz)?");
