@@ -80,7 +80,7 @@ public final class BackupStep implements StepType {
             lines.add("-- in that REPEATABLE READ snapshot, per table of " + o.tables() + ":");
             lines.add("COPY (SELECT * FROM <table> WHERE " + o.tenantColumn() + " = <tenant>) TO STDOUT  -> <backup>/data/NNNN.copy.gz");
         } else {
-            lines.add(String.join(" ", Dump.pgDumpArgs(o, List.of(), List.of(), Path.of("<backup>"))).replace("--dbname=", "")
+            lines.add("pg_dump " + String.join(" ", Dump.pgDumpArgs(o, List.of(), List.of(), Path.of("<backup>"))).replace("--dbname=", "")
                     + (o.tables().isEmpty() ? "" : "  -- -t per table matching " + o.tables())
                     + (o.excludeTables().isEmpty() ? "" : "  -- -T per table matching " + o.excludeTables()));
         }
