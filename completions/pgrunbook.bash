@@ -156,8 +156,10 @@ function _complete_pgrunbook() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify-backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -166,19 +168,23 @@ function _complete_pgrunbook() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(run)
   local cmds1=(plan)
-  local cmds2=(sandbox)
-  local cmds3=(loadtest)
-  local cmds4=(completion)
-  local cmds5=(sandbox start)
-  local cmds6=(sandbox stop)
-  local cmds7=(sandbox status)
+  local cmds2=(backup)
+  local cmds3=(verify-backup)
+  local cmds4=(loadtest)
+  local cmds5=(sandbox)
+  local cmds6=(completion)
+  local cmds7=(sandbox start)
+  local cmds8=(sandbox stop)
+  local cmds9=(sandbox status)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_completion; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_backup; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_pgrunbook_run; return $?; fi
 
@@ -191,7 +197,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan sandbox loadtest completion"
+  local commands="run plan backup verify-backup loadtest sandbox completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -293,19 +299,155 @@ function _picocli_pgrunbook_plan() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `sandbox` subcommand.
-function _picocli_pgrunbook_sandbox() {
+# Generates completions for the options and subcommands of the `backup` subcommand.
+function _picocli_pgrunbook_backup() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start stop status"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local commands=""
+  local flag_opts="'--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--backup-format')
+      return
+      ;;
+    '-j'|'--jobs')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--exclude-table')
+      return
+      ;;
+    '--tenant')
+      return
+      ;;
+    '--tenant-column')
+      return
+      ;;
+    '--keep-last')
+      return
+      ;;
+    '--keep-days')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--pg-dump')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `verify-backup` subcommand.
+function _picocli_pgrunbook_verifybackup() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--latest')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-age')
+      return
+      ;;
+    '--drill-db')
+      return
+      ;;
+    '-j'|'--jobs')
+      return
+      ;;
+    '--check')
+      return
+      ;;
+    '--pg-restore')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "verify-backup" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -376,6 +518,24 @@ function _picocli_pgrunbook_loadtest() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `sandbox` subcommand.
+function _picocli_pgrunbook_sandbox() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="start stop status"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

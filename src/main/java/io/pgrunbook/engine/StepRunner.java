@@ -82,6 +82,11 @@ final class StepRunner {
                     health.markDown(targetName, "lost during step '" + step.id() + "': " + SqlStates.describe(e));
                 }
                 return error(step, targetName, start, explain(e, step), e, attempt);
+            } catch (io.pgrunbook.error.PgRunbookException e) {
+                // A failure the user can act on (a tool missing or too old): its message, and its exit code.
+                StepResult r = result(step, targetName, Status.ERROR, start, e.getMessage(), Evidence.none(), null, attempt);
+                return new StepResult(r.stepId(), r.name(), r.type(), r.target(), r.severity(), r.status(), r.startedAt(),
+                        r.duration(), r.message(), r.evidence(), r.sqlState(), r.attempts(), r.children(), r.metrics(), e.exitCode());
             } catch (Exception e) {
                 LOG.debug("step {} failed with an unexpected exception", step.id(), e);
                 return result(step, targetName, Status.ERROR, start, "step type '" + step.type() + "' failed: " + e,
@@ -94,7 +99,7 @@ final class StepRunner {
         StepResult r = verdict(step, target, start, outcome, attempt);
         return outcome.metrics().isEmpty() ? r : new StepResult(r.stepId(), r.name(), r.type(), r.target(), r.severity(),
                 r.status(), r.startedAt(), r.duration(), r.message(), r.evidence(), r.sqlState(), r.attempts(), r.children(),
-                outcome.metrics());
+                outcome.metrics(), r.exitCode());
     }
 
     private StepResult verdict(Step step, String target, Instant start, StepOutcome outcome, int attempt) {

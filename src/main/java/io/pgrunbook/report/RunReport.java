@@ -43,6 +43,13 @@ public record RunReport(
         if (runError != null) {
             return runErrorCode == null ? ExitCode.CANNOT_RUN : runErrorCode;
         }
+        for (StepResult step : steps) {
+            for (StepResult leaf : step.leaves()) {
+                if (leaf.status() == Status.ERROR && leaf.exitCode() != null) {
+                    return leaf.exitCode();
+                }
+            }
+        }
         boolean anyRan = false;
         for (StepResult step : steps) {
             if (step.status() != Status.SKIP) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param sqlState the server's SQLSTATE when the step ended in a database error, else null
  * @param attempts how many times the step ran (more than 1 after retries)
  * @param metrics  measurements the step type reported (for Prometheus and JSON), often empty
+ * @param exitCode the exit code an ERROR carries when the step type could not run at all (a missing or
+ *                 too old external tool: CANNOT_RUN), else null
  */
 public record StepResult(
         String stepId,
@@ -27,7 +29,8 @@ public record StepResult(
         String sqlState,
         int attempts,
         List<StepResult> children,
-        List<Metric> metrics) {
+        List<Metric> metrics,
+        io.pgrunbook.error.ExitCode exitCode) {
 
     public StepResult {
         evidence = evidence == null ? Evidence.none() : evidence;
@@ -36,12 +39,20 @@ public record StepResult(
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
     }
 
+    /** A result without a carried exit code. */
+    public StepResult(String stepId, String name, String type, String target, Severity severity, Status status,
+            Instant startedAt, Duration duration, String message, Evidence evidence, String sqlState, int attempts,
+            List<StepResult> children, List<Metric> metrics) {
+        this(stepId, name, type, target, severity, status, startedAt, duration, message, evidence, sqlState, attempts,
+                children, metrics, null);
+    }
+
     /** A result without metrics. */
     public StepResult(String stepId, String name, String type, String target, Severity severity, Status status,
             Instant startedAt, Duration duration, String message, Evidence evidence, String sqlState, int attempts,
             List<StepResult> children) {
         this(stepId, name, type, target, severity, status, startedAt, duration, message, evidence, sqlState, attempts,
-                children, List.of());
+                children, List.of(), null);
     }
 
     public boolean isFannedOut() {

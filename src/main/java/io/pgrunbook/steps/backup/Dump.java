@@ -1,0 +1,347 @@
+package io.pgrunbook.steps.backup;
+
+import io.pgrunbook.engine.StepContext;
+import io.pgrunbook.steps.backup.TableSelection.Table;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+import org.postgresql.PGConnection;
+
+/** One backup run: pre-checks, pg_dump (or a tenant export) into the partial directory, manifest, rename. */
+final class Dump {
+    static final String DIRECTORY_ARCHIVE = "dump";
+    static final String CUSTOM_ARCHIVE = "dump.pgdump";
+    static final String TENANT_ARCHIVE = "schema.pgdump";
+    private static final Pattern TOC_LINE = Pattern.compile("^(\\d+); (\\d+) (\\d+) (TABLE DATA|TABLE) (.*)$");
+
+    record Result(Path directory, BackupManifest manifest, Duration duration) {}
+
+    /** What the server said before the dump: which tables, how big, where the WAL was, which objects exist. */
+    private record Prelude(List<Table> include, List<Table> exclude, long estimate, String walLsn, List<String[]> objects) {}
+
+    private final StepContext context;
+    private final BackupOptions o;
+    private final PgTool pgDump;
+    private final PgTool pgRestore;
+    private final Path root;
+    private final String prefix;
+
+    Dump(StepContext context, BackupOptions o, PgTool pgDump, PgTool pgRestore, Path root, String prefix) {
+        this.context = context;
+        this.o = o;
+        this.pgDump = pgDump;
+        this.pgRestore = pgRestore;
+        this.root = root;
+        this.prefix = prefix;
+    }
+
+    static List<String> pgDumpArgs(BackupOptions o, List<Table> include, List<Table> exclude, Path partial) {
+        List<String> args = new ArrayList<>();
+        if (o.format().equals(BackupOptions.CUSTOM)) {
+            args.add("--format=custom");
+            args.add("--file=" + partial.resolve(CUSTOM_ARCHIVE));
+        } else {
+            args.add("--format=directory");
+            args.add("--jobs=" + o.jobs());
+            args.add("--file=" + partial.resolve(DIRECTORY_ARCHIVE));
+        }
+        if (o.schemaOnly()) {
+            args.add("--schema-only");
+        }
+        include.forEach(t -> args.add("--table=" + t.pgDumpPattern()));
+        exclude.forEach(t -> args.add("--exclude-table=" + t.pgDumpPattern()));
+        args.add("--no-password");
+        return args;
+    }
+
+    Result run() throws Exception {
+        Instant start = Instant.now();
+        Prelude prelude = context.inTransaction(true, this::prelude);
+        BackupStep.requireSpace(root, prelude.estimate());
+        String name = BackupLayout.name(prefix, start);
+        Path partial = BackupLayout.partial(root, name);
+        Files.createDirectory(partial);
+        Path log = Files.createTempFile("pgrunbook-backup-", ".log");
+        try {
+            String archive;
+            List<BackupManifest.TableEntry> tables;
+            if (o.format().equals(BackupOptions.TENANT)) {
+                archive = TENANT_ARCHIVE;
+                tables = tenantExport(partial, log, prelude.include());
+            } else {
+                archive = o.format().equals(BackupOptions.CUSTOM) ? CUSTOM_ARCHIVE : DIRECTORY_ARCHIVE;
+                List<String> args = pgDumpArgs(o, prelude.include(), prelude.exclude(), partial);
+                args.add("--lock-wait-timeout=" + Math.max(1, context.step().lockTimeout().toMillis()));
+                args.addAll(PgTool.connectionArgs(context.connectionSpec(), context.server().database()));
+                pgDump.run(args, context.connectionSpec(), log, context::isCancelled);
+                tables = null;
+            }
+            List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial);
+            if (tables == null) {
+                tables = dumpedTables(partial.resolve(archive), scanned, log);
+            }
+            Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
+            List<String> objects = prelude.objects().stream().filter(r -> dumped.contains(r[1] + "." + r[2]))
+                    .map(r -> r[0] + " " + r[1] + "." + r[2] + (r[0].equals("row level security") ? "" : "." + r[3])).sorted().toList();
+            Instant end = Instant.now();
+            BackupManifest manifest = new BackupManifest(BackupManifest.VERSION, name, "pgrunbook " + toolVersion(),
+                    pgDump.version(), context.server().version(), context.server().database(), context.targetName(),
+                    start.toString(), end.toString(), prelude.walLsn(), o.format(), archive, o.recorded(),
+                    o.tenant() == null ? null : new BackupManifest.Tenant(o.tenantColumn(), o.tenant()),
+                    scanned.stream().map(s -> new BackupManifest.FileEntry(s.path(), s.size(), s.sha256())).toList(),
+                    tables, objects);
+            syncTree(partial);
+            manifest.writeSynced(partial);
+            BackupLayout.syncDirectory(partial);
+            Path complete = root.resolve(name);
+            BackupStep.publish(partial, complete);
+            return new Result(complete, manifest, Duration.between(start, Instant.now()));
+        } catch (Exception | Error e) {
+            removePartial(partial, e);
+            throw e;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    static String toolVersion() {
+        try (java.io.InputStream in = Dump.class.getResourceAsStream("/io/pgrunbook/version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private Prelude prelude(Connection c) throws SQLException {
+        List<Table> include = TableSelection.resolve(c, o.tables(), "tables");
+        List<Table> exclude = TableSelection.resolve(c, o.excludeTables(), "exclude_tables");
+        long estimate;
+        if (include.isEmpty()) {
+            estimate = BackupStep.scalarLong(c, BackupSql.DATABASE_SIZE);
+        } else {
+            estimate = BackupStep.scalarLong(c, BackupSql.TABLES_SIZE,
+                    c.createArrayOf("text", include.stream().map(Table::qualified).toArray()));
+        }
+        if (o.schemaOnly()) {
+            estimate = 0;
+        }
+        String lsn;
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.WAL_LSN); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            lsn = rs.getString(1);
+        }
+        List<String[]> objects = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.OBJECTS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                objects.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+            }
+        }
+        return new Prelude(include, exclude, estimate, lsn, objects);
+    }
+
+    /**
+     * The tables in the archive (its TOC, read by pg_restore --list) with the rows of each: counted
+     * from the directory format's data files during the hashing pass, or for the custom format by
+     * reading the archive's data once through pg_restore.
+     */
+    private List<BackupManifest.TableEntry> dumpedTables(Path archive, List<ArchiveScanner.Scanned> scanned, Path log)
+            throws IOException, InterruptedException, SQLException {
+        Map<Long, Long> dataIdToOid = new HashMap<>();
+        Map<Long, String> tocNames = new LinkedHashMap<>();
+        List<String> toc = pgRestore.read(List.of("--list", archive.toString()), log,
+                in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+        for (String line : toc) {
+            Matcher m = TOC_LINE.matcher(line);
+            if (m.matches()) {
+                long oid = Long.parseLong(m.group(3));
+                if (m.group(4).equals("TABLE")) {
+                    tocNames.put(oid, m.group(5));
+                } else {
+                    dataIdToOid.put(Long.parseLong(m.group(1)), oid);
+                }
+            }
+        }
+        Map<Long, String[]> names = namesOf(tocNames);
+        Map<Long, Long> rowsByOid = new HashMap<>();
+        Map<Long, String> fileByOid = new HashMap<>();
+        if (o.format().equals(BackupOptions.DIRECTORY)) {
+            Map<String, ArchiveScanner.Scanned> byName = new HashMap<>();
+            scanned.forEach(s -> byName.put(s.path(), s));
+            for (Map.Entry<Long, Long> e : dataIdToOid.entrySet()) {
+                ArchiveScanner.Scanned s = byName.getOrDefault(DIRECTORY_ARCHIVE + "/" + e.getKey() + ".dat.gz",
+                        byName.get(DIRECTORY_ARCHIVE + "/" + e.getKey() + ".dat"));
+                if (s == null) {
+                    throw new IOException("pg_dump's table of contents names data entry " + e.getKey() + " but its data file is missing");
+                }
+                rowsByOid.put(e.getValue(), s.rows());
+                fileByOid.put(e.getValue(), s.path());
+            }
+        } else if (!dataIdToOid.isEmpty()) {
+            Map<String, Long> counted = pgRestore.read(List.of("--data-only", "--file=-", archive.toString()), log, CopyBlocks::count);
+            for (Long oid : dataIdToOid.values()) {
+                String[] n = names.get(oid);
+                rowsByOid.put(oid, counted.getOrDefault(n[0] + "." + n[1], 0L));
+                fileByOid.put(oid, CUSTOM_ARCHIVE);
+            }
+        }
+        List<BackupManifest.TableEntry> out = new ArrayList<>();
+        for (Long oid : tocNames.keySet()) {
+            String[] n = names.get(oid);
+            out.add(new BackupManifest.TableEntry(n[0], n[1], rowsByOid.getOrDefault(oid, 0L), fileByOid.get(oid)));
+        }
+        return out;
+    }
+
+    /** Schema and name of each dumped table by OID, from the catalog (the TOC's text is ambiguous with spaces). */
+    private Map<Long, String[]> namesOf(Map<Long, String> tocNames) throws SQLException {
+        Map<Long, String[]> names = new HashMap<>();
+        context.inTransaction(true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(BackupSql.TABLES_BY_OID)) {
+                ps.setArray(1, c.createArrayOf("bigint", tocNames.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+                    }
+                }
+            }
+            return null;
+        });
+        // A table dropped since the dump: fall back to the TOC's "schema name owner".
+        tocNames.forEach((oid, text) -> names.computeIfAbsent(oid, k -> {
+            String[] parts = text.split(" ");
+            return new String[] {parts[0], String.join(" ", List.of(parts).subList(1, Math.max(2, parts.length - 1)))};
+        }));
+        return names;
+    }
+
+    /**
+     * The tenant's rows of each table, in one REPEATABLE READ snapshot that pg_dump shares
+     * (--snapshot) for the schema, so schema and rows are of the same moment.
+     */
+    private List<BackupManifest.TableEntry> tenantExport(Path partial, Path log, List<Table> tables) throws Exception {
+        Path data = Files.createDirectory(partial.resolve("data"));
+        try {
+            return context.withoutTransaction(c -> {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+                try {
+                    String snapshot;
+                    try (PreparedStatement ps = c.prepareStatement(BackupSql.EXPORT_SNAPSHOT); ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        snapshot = rs.getString(1);
+                    }
+                    List<String> args = new ArrayList<>(List.of("--schema-only", "--format=custom", "--snapshot=" + snapshot,
+                            "--file=" + partial.resolve(TENANT_ARCHIVE), "--no-password",
+                            "--lock-wait-timeout=" + Math.max(1, context.step().lockTimeout().toMillis())));
+                    args.addAll(PgTool.connectionArgs(context.connectionSpec(), context.server().database()));
+                    pgDump.run(args, context.connectionSpec(), log, context::isCancelled);
+                    List<BackupManifest.TableEntry> out = new ArrayList<>();
+                    int i = 0;
+                    for (Table t : tables) {
+                        i++;
+                        requireTenantColumn(c, t);
+                        String copy;
+                        try (PreparedStatement ps = c.prepareStatement(BackupSql.TENANT_COPY_OUT)) {
+                            ps.setString(1, t.schema());
+                            ps.setString(2, t.name());
+                            ps.setString(3, o.tenantColumn());
+                            ps.setString(4, o.tenant());
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                copy = rs.getString(1);
+                            }
+                        }
+                        String file = String.format("data/%04d.copy.gz", i);
+                        long rows;
+                        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(partial.resolve(file)), 1 << 16)) {
+                            rows = c.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, gz);
+                        }
+                        out.add(new BackupManifest.TableEntry(t.schema(), t.name(), rows, file));
+                    }
+                    c.commit();
+                    return out;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException(new IOException("interrupted", e));
+                } finally {
+                    c.rollback();
+                    c.setReadOnly(false);
+                    c.setAutoCommit(true);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            if (!Files.exists(data)) {
+                Files.createDirectories(data);
+            }
+        }
+    }
+
+    private void requireTenantColumn(Connection c, Table t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.HAS_COLUMN)) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.name());
+            ps.setString(3, o.tenantColumn());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw io.pgrunbook.error.PgRunbookException.invalid("tenant backup: table " + t.qualified()
+                            + " has no column " + o.tenantColumn() + "; list only tenant tables, or set tenant_column");
+                }
+            }
+        }
+    }
+
+    /** pg_dump syncs its own files; this covers the tenant export's and every directory entry. */
+    private static void syncTree(Path dir) throws IOException {
+        for (Path f : ArchiveScanner.files(dir)) {
+            try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path d : walk.filter(Files::isDirectory).toList()) {
+                BackupLayout.syncDirectory(d);
+            }
+        }
+    }
+
+    /** A failed backup must not look complete: remove what it wrote, or say where the marked partial is. */
+    private static void removePartial(Path partial, Throwable cause) {
+        try {
+            BackupLayout.deleteTree(partial);
+        } catch (IOException e) {
+            cause.addSuppressed(new IOException("the partial backup " + partial + " could not be removed (" + e.getMessage()
+                    + "); it is marked .partial and is never taken for a backup; remove it by hand"));
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.pgrunbook.steps.backup;
+
+import io.pgrunbook.db.ConnectionSpec;
+import io.pgrunbook.engine.StepContext;
+import io.pgrunbook.error.PgRunbookException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.postgresql.PGConnection;
+
+/**
+ * Level 2 of verify-backup: restore into a scratch database on the target, compare every table's
+ * row count with the manifest, check the recorded objects and the extra checks, and drop the
+ * scratch database afterwards whatever happened.
+ */
+final class RestoreDrill {
+    record Outcome(List<List<Object>> rows, List<String> problems, Duration restoreTime, String summary) {}
+
+    private final StepContext context;
+    private final PgTool pgRestore;
+    private final Path backup;
+    private final BackupManifest manifest;
+    private final String drillDb;
+    private final int jobs;
+    private final List<String> checks;
+
+    RestoreDrill(StepContext context, PgTool pgRestore, Path backup, BackupManifest manifest, String drillDb, int jobs, List<String> checks) {
+        this.context = context;
+        this.pgRestore = pgRestore;
+        this.backup = backup;
+        this.manifest = manifest;
+        this.drillDb = drillDb != null ? drillDb : "pgrunbook_drill_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+        this.jobs = jobs;
+        this.checks = checks;
+    }
+
+    Outcome run() throws Exception {
+        createScratch();
+        List<String> problems = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
+        Duration restoreTime = Duration.ZERO;
+        try {
+            Instant start = Instant.now();
+            try {
+                restore();
+            } catch (IOException e) {
+                problems.add("restore into scratch database " + drillDb + " failed: " + e.getMessage());
+                return new Outcome(rows, problems, Duration.between(start, Instant.now()), "restore failed");
+            }
+            restoreTime = Duration.between(start, Instant.now());
+            try (Connection c = DriverManager.getConnection(scratchUrl(), context.connectionSpec().properties())) {
+                compareCounts(c, rows, problems);
+                compareObjects(c, problems);
+                runChecks(c, problems);
+            }
+        } finally {
+            dropScratch(problems);
+        }
+        long tables = rows.size();
+        String summary = String.format(java.util.Locale.ROOT, "restored in %.1f s (measured RTO) into scratch database %s, dropped afterwards; "
+                + "%d tables compared, %d objects and %d checks", restoreTime.toMillis() / 1000.0, drillDb, tables,
+                manifest.objects() == null ? 0 : manifest.objects().size(), checks.size());
+        return new Outcome(rows, problems, restoreTime, summary);
+    }
+
+    private void createScratch() throws SQLException {
+        context.withoutTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(BackupSql.DATABASE_EXISTS)) {
+                ps.setString(1, drillDb);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        throw PgRunbookException.invalid("the drill database " + drillDb + " already exists on target '" + context.targetName()
+                                + "'; a restore drill only uses a database it creates itself. Name another (drill_db / --drill-db).");
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + quoteIdent(c, drillDb));
+            }
+            return null;
+        });
+    }
+
+    private void dropScratch(List<String> problems) {
+        try {
+            context.withoutTransaction(c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + quoteIdent(c, drillDb)
+                            + (context.server().major() >= 13 ? " WITH (FORCE)" : ""));
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            problems.add("the scratch database " + drillDb + " could not be dropped (" + e.getMessage() + "); drop it by hand");
+        }
+    }
+
+    private void restore() throws IOException, InterruptedException, SQLException {
+        Path archive = backup.resolve(manifest.archive());
+        ConnectionSpec spec = context.connectionSpec();
+        Path log = Files.createTempFile("pgrunbook-restore-", ".log");
+        try {
+            List<String> common = new ArrayList<>(List.of("--no-owner", "--no-acl", "--exit-on-error", "--no-password"));
+            common.addAll(PgTool.connectionArgs(spec, drillDb));
+            if (manifest.tenant() == null) {
+                List<String> args = new ArrayList<>(common);
+                args.add("--jobs=" + jobs);
+                args.add(archive.toString());
+                pgRestore.run(args, spec, log, context::isCancelled);
+                return;
+            }
+            // A tenant backup: tables first, then its rows, then indexes and constraints over them.
+            List<String> pre = new ArrayList<>(common);
+            pre.addAll(List.of("--section=pre-data", archive.toString()));
+            pgRestore.run(pre, spec, log, context::isCancelled);
+            try (Connection c = DriverManager.getConnection(scratchUrl(), spec.properties())) {
+                for (BackupManifest.TableEntry t : manifest.tables()) {
+                    String copy = format(c, BackupSql.COPY_IN, t.schema(), t.name());
+                    try (InputStream in = new GZIPInputStream(Files.newInputStream(backup.resolve(t.file())), 1 << 16)) {
+                        c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, in);
+                    }
+                }
+            }
+            List<String> post = new ArrayList<>(common);
+            post.addAll(List.of("--section=post-data", "--jobs=" + jobs, archive.toString()));
+            pgRestore.run(post, spec, log, context::isCancelled);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void compareCounts(Connection c, List<List<Object>> rows, List<String> problems) throws SQLException {
+        for (BackupManifest.TableEntry t : manifest.tables()) {
+            String sql = format(c, BackupSql.COUNT_ROWS, t.schema(), t.name());
+            long restored;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                restored = rs.getLong(1);
+            } catch (SQLException e) {
+                problems.add("table " + t.qualified() + " cannot be counted in the restored database: " + e.getMessage());
+                rows.add(List.of(t.qualified(), t.rows(), -1L, "MISSING"));
+                continue;
+            }
+            boolean same = restored == t.rows();
+            rows.add(List.of(t.qualified(), t.rows(), restored, same ? "ok" : "MISMATCH"));
+            if (!same) {
+                problems.add("table " + t.qualified() + " has " + restored + " rows restored, the manifest says " + t.rows());
+            }
+        }
+    }
+
+    private void compareObjects(Connection c, List<String> problems) throws SQLException {
+        if (manifest.objects() == null) {
+            return;
+        }
+        Set<String> present = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.OBJECTS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String kind = rs.getString(1);
+                present.add(kind + " " + rs.getString(2) + "." + rs.getString(3) + (kind.equals("row level security") ? "" : "." + rs.getString(4)));
+            }
+        }
+        for (String o : manifest.objects()) {
+            if (!present.contains(o)) {
+                problems.add(o + " existed at backup time but is missing after the restore");
+            }
+        }
+    }
+
+    private void runChecks(Connection c, List<String> problems) throws SQLException {
+        for (String check : checks) {
+            c.setReadOnly(true);
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(check)) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    problems.add("check did not return true: " + check);
+                }
+            } catch (SQLException e) {
+                problems.add("check failed: " + check + ": " + e.getMessage());
+            } finally {
+                c.setReadOnly(false);
+            }
+        }
+    }
+
+    /** The target's JDBC URL with the scratch database instead of its own (host, port and parameters kept). */
+    private String scratchUrl() {
+        String url = context.connectionSpec().jdbcUrl();
+        int slash = url.indexOf('/', "jdbc:postgresql://".length());
+        int query = url.indexOf('?', slash);
+        return url.substring(0, slash + 1) + URLEncoder.encode(drillDb, StandardCharsets.UTF_8) + (query < 0 ? "" : url.substring(query));
+    }
+
+    private static String quoteIdent(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.QUOTE_IDENT)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** A statement whose identifiers the server quotes (format %I): identifiers cannot be bind parameters. */
+    private static String format(Connection c, String sql, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}
