@@ -1,0 +1,20 @@
+-- Down for 001, in reverse order (seed 001): distribution metadata, triggers, indexes, tables.
+-- Only before the tables hold data anyone needs (seed 001: post-GA, prefer a forward fix).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        PERFORM undistribute_table('ext_storage_usage');
+        PERFORM undistribute_table('ext_storage_schemas');
+        PERFORM undistribute_table('ext_storage_records');
+    END IF;
+END
+$$;
+DROP TRIGGER IF EXISTS ext_storage_usage_updated_at ON ext_storage_usage;
+DROP TRIGGER IF EXISTS ext_storage_schemas_updated_at ON ext_storage_schemas;
+DROP TRIGGER IF EXISTS ext_storage_records_updated_at ON ext_storage_records;
+DROP FUNCTION IF EXISTS ext_storage_set_updated_at();
+DROP INDEX IF EXISTS ext_storage_records_ttl_idx;
+DROP INDEX IF EXISTS ext_storage_records_namespace_prefix_idx;
+DROP TABLE IF EXISTS ext_storage_usage;
+DROP TABLE IF EXISTS ext_storage_schemas;
+DROP TABLE IF EXISTS ext_storage_records;

@@ -1,0 +1,325 @@
+package io.pgrunbook.cli;
+
+import io.pgrunbook.error.ExitCode;
+import io.pgrunbook.report.RunReport;
+import io.pgrunbook.runbook.Runbook;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "migrate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        header = "Versioned schema migrations that cannot run twice, cannot hang on a lock, and are linted before they run.",
+        description = {
+            "Files in DIR are named VERSION_description.up.sql with an optional VERSION_description.down.sql "
+                    + "(e.g. 001_create_ext_storage_tables.up.sql). A history table records each version with a SHA-256 "
+                    + "checksum (line endings normalised). An advisory lock keeps two runs apart; every migration runs with "
+                    + "lock_timeout and statement_timeout set. See docs/migrate.md.",
+            "",
+            "Examples:",
+            "  pgrunbook migrate status --dir runbooks/migrations --db postgres://ops@db1/app",
+            "  pgrunbook migrate up --dir runbooks/migrations --safe --dry-run",
+            "  pgrunbook migrate down --steps 1 --dir runbooks/migrations --yes",
+            ""},
+        subcommands = {MigrateCommand.Status.class, MigrateCommand.Up.class, MigrateCommand.Down.class, MigrateCommand.Validate.class,
+                MigrateCommand.Baseline.class, MigrateCommand.Repair.class, MigrateCommand.Lint.class})
+final class MigrateCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "name what to do: status, up, down, validate, baseline, repair or lint (see --help)");
+    }
+
+    /** Options every migrate subcommand takes. */
+    static final class Common {
+        @Option(names = "--dir", paramLabel = "DIR", defaultValue = "migrations",
+                description = "The migrations directory (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--history-table", paramLabel = "SCHEMA.TABLE", defaultValue = "public.pgrunbook_schema_history",
+                description = "The schema history table (default: ${DEFAULT-VALUE}).")
+        String historyTable;
+
+        @Option(names = "--dry-run", description = "Print the exact SQL in order with the timeouts it would set; connect to nothing.")
+        boolean dryRun;
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        final AppEnvironment app;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Mixin
+        VarOptions vars;
+
+        @Mixin
+        TargetOptions targets;
+
+        @Mixin
+        OutputOptions output;
+
+        Base(AppEnvironment app) {
+            this.app = app;
+        }
+
+        abstract String action();
+
+        abstract void with(Map<String, Object> with);
+
+        boolean writes() {
+            return true;
+        }
+
+        boolean yes() {
+            return false;
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, Object> with = new LinkedHashMap<>();
+            with.put("action", action());
+            with.put("dir", common.dir.toString());
+            String table = common.historyTable;
+            int dot = table.indexOf('.');
+            if (dot > 0) {
+                with.put("history_schema", table.substring(0, dot));
+                with.put("history_table", table.substring(dot + 1));
+            } else {
+                with.put("history_table", table);
+            }
+            with(with);
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("id", "migrate-" + action());
+            step.put("name", "migrate " + action() + " (" + common.dir + ")");
+            step.put("type", writes() ? "migrate" : "migrate.check");
+            step.put("with", with);
+            Map<String, Object> tree = new LinkedHashMap<>();
+            tree.put("name", "migrate-" + action());
+            tree.put("steps", List.of(step));
+            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+            Runbook runbook = invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
+            if (common.dryRun) {
+                return invocation.plan(invocation.withOverrides(runbook), false);
+            }
+            return invocation.run(runbook, false, yes(), MigrateCommand::exitCode);
+        }
+    }
+
+    /** Another run holding the migration lock is "could not run" (3), as the run lock is everywhere else. */
+    static int exitCode(RunReport report) {
+        boolean lockHeld = report.steps().stream().anyMatch(s -> s.status() == io.pgrunbook.report.Status.ERROR && "55P03".equals(s.sqlState())
+                && s.message() != null && s.message().contains("migration lock"));
+        return lockHeld ? ExitCode.CANNOT_RUN.code() : report.exitCode().code();
+    }
+
+    abstract static class Writing extends Base {
+        @Option(names = {"-y", "--yes"}, description = "Apply without asking (required when not on a terminal).")
+        boolean yes;
+
+        @Option(names = "--safe", description = "Lint findings stop the run before anything is applied; lock_timeout 2s; "
+                + "retry a migration that hits lock_timeout with backoff (1s, 2s, 4s), reporting each retry.")
+        boolean safe;
+
+        @Option(names = "--lock-timeout", paramLabel = "DURATION", description = "lock_timeout for every migration (default 10s; 2s with --safe).")
+        String lockTimeout;
+
+        @Option(names = "--statement-timeout", paramLabel = "DURATION", description = "statement_timeout for every migration (default 30min).")
+        String statementTimeout;
+
+        @Option(names = "--lock-wait", paramLabel = "DURATION", description = "How long to wait for another migrate run to finish (default 10s); then exit 3 naming it.")
+        String lockWait;
+
+        Writing(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        boolean yes() {
+            return yes;
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            if (safe) {
+                with.put("safe", true);
+            }
+            if (lockTimeout != null) {
+                with.put("lock_timeout", lockTimeout);
+            }
+            if (statementTimeout != null) {
+                with.put("statement_timeout", statementTimeout);
+            }
+            if (lockWait != null) {
+                with.put("lock_wait", lockWait);
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Applied, pending, failed, changed and missing migrations (--format json for JSON).")
+    static final class Status extends Base {
+        Status(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "status";
+        }
+
+        @Override
+        boolean writes() {
+            return false;
+        }
+
+        @Override
+        void with(Map<String, Object> with) {}
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Exit 1 when an applied file changed, a file is missing or a migration failed (--format json for JSON).")
+    static final class Validate extends Base {
+        Validate(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "validate";
+        }
+
+        @Override
+        boolean writes() {
+            return false;
+        }
+
+        @Override
+        void with(Map<String, Object> with) {}
+    }
+
+    @Command(name = "lint", mixinStandardHelpOptions = true, description = "What is unsafe in every up migration, with file:line, why and the safer rewrite.")
+    static final class Lint extends Base {
+        @Option(names = "--safe", description = "Findings fail (exit 1) instead of warning.")
+        boolean safe;
+
+        Lint(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "lint";
+        }
+
+        @Override
+        boolean writes() {
+            return false;
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            if (safe) {
+                with.put("safe", true);
+            }
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Apply pending migrations in version order, each in its own transaction (or marked, when it cannot have one).")
+    static final class Up extends Writing {
+        @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
+        String to;
+
+        Up(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "up";
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            super.with(with);
+            if (to != null) {
+                with.put("to", to);
+            }
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Roll back applied migrations, newest first; refused when a down part is missing.")
+    static final class Down extends Writing {
+        @Option(names = "--to", paramLabel = "VERSION", description = "Roll back everything above this version (it stays applied).")
+        String to;
+
+        @Option(names = "--steps", paramLabel = "N", description = "Roll back the newest N (default 1).")
+        Integer steps;
+
+        Down(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "down";
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            super.with(with);
+            if (to != null) {
+                with.put("to", to);
+            }
+            if (steps != null) {
+                with.put("steps", steps);
+            }
+        }
+    }
+
+    @Command(name = "baseline", mixinStandardHelpOptions = true, description = "Adopt an existing database: record VERSION as applied, and every version below it.")
+    static final class Baseline extends Writing {
+        @Option(names = "--version", paramLabel = "VERSION", required = true, description = "The version the database already has.")
+        String version;
+
+        Baseline(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "baseline";
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            super.with(with);
+            with.put("version", version);
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true, description = "After a failure, once a person has looked: remove failed rows, accept changed checksums.")
+    static final class Repair extends Writing {
+        Repair(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "repair";
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.pgrunbook.steps.migrate;
+
+/** A problem with the migrations themselves (names, versions, history), reported as the step's error. */
+public final class MigrationException extends RuntimeException {
+    public MigrationException(String message) {
+        super(message);
+    }
+}
