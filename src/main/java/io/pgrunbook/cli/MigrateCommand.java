@@ -1,7 +1,5 @@
 package io.pgrunbook.cli;
 
-import io.pgrunbook.error.ExitCode;
-import io.pgrunbook.report.RunReport;
 import io.pgrunbook.runbook.Runbook;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,15 +115,8 @@ final class MigrateCommand implements Runnable {
             if (common.dryRun) {
                 return invocation.plan(invocation.withOverrides(runbook), false);
             }
-            return invocation.run(runbook, false, yes(), MigrateCommand::exitCode);
+            return invocation.run(runbook, false, yes());
         }
-    }
-
-    /** Another run holding the migration lock is "could not run" (3), as the run lock is everywhere else. */
-    static int exitCode(RunReport report) {
-        boolean lockHeld = report.steps().stream().anyMatch(s -> s.status() == io.pgrunbook.report.Status.ERROR && "55P03".equals(s.sqlState())
-                && s.message() != null && s.message().contains("migration lock"));
-        return lockHeld ? ExitCode.CANNOT_RUN.code() : report.exitCode().code();
     }
 
     abstract static class Writing extends Base {

@@ -112,11 +112,6 @@ final class RunbookInvocation {
     }
 
     int run(Runbook runbook, boolean lock, boolean yes) {
-        return run(runbook, lock, yes, report -> report.exitCode().code());
-    }
-
-    /** As {@link #run(Runbook, boolean, boolean)}, with a subcommand's own reading of the report for the exit code. */
-    int run(Runbook runbook, boolean lock, boolean yes, java.util.function.ToIntFunction<RunReport> exitCode) {
         ReportFormat stdoutFormat = ReportFormat.parse(output.format);
         List<ReportSpec> files = new ArrayList<>();
         output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
@@ -140,7 +135,7 @@ final class RunbookInvocation {
             for (ReportSpec spec : files) {
                 ReportFiles.write(report, spec, options);
             }
-            return exitCode.applyAsInt(report);
+            return report.exitCode().code();
         } finally {
             if (sandbox != null) {
                 sandbox.stop();

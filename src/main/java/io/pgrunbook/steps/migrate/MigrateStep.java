@@ -10,7 +10,6 @@ import io.pgrunbook.runbook.Problems;
 import io.pgrunbook.runbook.Step;
 import io.pgrunbook.runbook.ValueKind;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,10 +138,5 @@ public class MigrateStep implements StepType {
         List<String> out = new ArrayList<>();
         findings.forEach(f -> out.add(f.describe()));
         return out;
-    }
-
-    /** A SQLException from the lock wait: the subcommand maps it to exit 3. */
-    static boolean isLockHeld(SQLException e) {
-        return MigrationLock.LOCK_HELD_STATE.equals(e.getSQLState());
     }
 }

@@ -24,7 +24,6 @@ final class MigrationLock {
              WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
                AND l.classid = (?::int4)::oid AND l.objid = (hashtext(?))::oid
              LIMIT 1""";
-    static final String LOCK_HELD_STATE = "55P03";
 
     private MigrationLock() {}
 
@@ -32,7 +31,7 @@ final class MigrationLock {
         return "pgrunbook:migrate:" + history.table();
     }
 
-    /** Polls for the lock until wait runs out; then throws SQLSTATE 55P03 naming the session that holds it. */
+    /** Polls for the lock until wait runs out; then the run cannot go on (exit 3), naming the session that holds it. */
     static void acquire(Connection c, String name, Duration wait, java.util.function.BooleanSupplier cancelled) throws SQLException {
         long deadline = System.nanoTime() + wait.toNanos();
         long pause = 50;
@@ -48,9 +47,9 @@ final class MigrationLock {
                 }
             }
             if (System.nanoTime() > deadline || cancelled.getAsBoolean()) {
-                throw new SQLException("another migrate run holds the migration lock '" + name + "': " + holder(c, name)
-                        + "; waited " + wait.toMillis() + " ms. Wait for it to finish (or raise lock_wait) and run again; nothing was applied by this run",
-                        LOCK_HELD_STATE);
+                throw io.pgrunbook.error.PgRunbookException.cannotRun("another migrate run holds the migration lock '" + name + "': "
+                        + holder(c, name) + "; waited " + wait.toMillis() + " ms. Wait for it to finish (or raise lock_wait) and run "
+                        + "again; nothing was applied by this run");
             }
             try {
                 Thread.sleep(pause);
