@@ -35,7 +35,7 @@ public final class BloatCheck extends Check {
                 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' AND i.indexprs IS NULL
             ),
             est AS (
-                SELECT r.*, ceil(greatest(r.reltuples, 0) * r.row_bytes / ((bs.block_size - 24) * r.fill)) AS expected_pages, bs.block_size
+                SELECT r.*, ceil(greatest(r.reltuples, 0)::numeric * r.row_bytes / ((bs.block_size - 24) * r.fill)) AS expected_pages, bs.block_size
                 FROM (SELECT * FROM tables UNION ALL SELECT * FROM indexes) r, bs
             )
             SELECT schema, name, kind, pg_size_pretty(relpages * block_size) AS size,

@@ -19,7 +19,7 @@ public final class ReplicaLagCheck extends Check {
                    pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) AS replay_behind
             FROM pg_stat_replication
             UNION ALL
-            SELECT 'missing standby ' || g, NULL, 'absent', NULL, 'Infinity'::numeric, NULL
+            SELECT 'missing standby ' || g, NULL, 'absent', NULL, 999999999::numeric, NULL
             FROM generate_series((SELECT count(*) FROM pg_stat_replication) + 1, :min_standbys) AS g
             ORDER BY lag_s DESC""";
     static final String STANDBY_SQL = """
