@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as PostgreSQL settings write them: 500ms, 30s, 5min, 1h, 1d ("0" alone means none), or as intervals: 5 minutes, 1 second. */
+/** Durations as PostgreSQL settings write them: 500ms, 30s, 5min, 1h, 1d ("0" alone means none). */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|secs|seconds?|min|mins|minutes?|m|h|hours?|d|days?)");
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|secs|min|mins|m|h|d)");
 
     private Durations() {}
 
@@ -26,9 +26,9 @@ public final class Durations {
         BigDecimal amount = new BigDecimal(m.group(1));
         BigDecimal millisPerUnit = switch (m.group(2)) {
             case "ms" -> BigDecimal.ONE;
-            case "s", "sec", "secs", "second", "seconds" -> BigDecimal.valueOf(1_000);
-            case "min", "mins", "m", "minute", "minutes" -> BigDecimal.valueOf(60_000);
-            case "h", "hour", "hours" -> BigDecimal.valueOf(3_600_000);
+            case "s", "sec", "secs" -> BigDecimal.valueOf(1_000);
+            case "min", "mins", "m" -> BigDecimal.valueOf(60_000);
+            case "h" -> BigDecimal.valueOf(3_600_000);
             default -> BigDecimal.valueOf(86_400_000);
         };
         try {
