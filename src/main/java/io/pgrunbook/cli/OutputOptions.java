@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** How results are shown and where reports are written. */
 public final class OutputOptions {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Report format on stdout: text, json, junit or prometheus (default: ${DEFAULT-VALUE}).")
+            description = "Report format on stdout: text, json, junit, prometheus or nagios (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--report", paramLabel = "FORMAT=PATH",

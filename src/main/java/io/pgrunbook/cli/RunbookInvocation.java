@@ -135,7 +135,8 @@ final class RunbookInvocation {
             for (ReportSpec spec : files) {
                 ReportFiles.write(report, spec, options);
             }
-            return report.exitCode().code();
+            // A monitoring system reads the exit code, not the text: Nagios plugins mean 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+            return stdoutFormat == ReportFormat.NAGIOS ? io.pgrunbook.report.NagiosRenderer.exitCode(report) : report.exitCode().code();
         } finally {
             if (sandbox != null) {
                 sandbox.stop();

@@ -8,13 +8,14 @@ public enum ReportFormat {
     TEXT,
     JSON,
     JUNIT,
-    PROMETHEUS;
+    PROMETHEUS,
+    NAGIOS;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code text|json|junit|prometheus} (or {@code prom}), ignoring case. */
+    /** Parses {@code text|json|junit|prometheus|nagios} (or {@code prom}), ignoring case. */
     public static ReportFormat parse(String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         return switch (v) {
@@ -22,8 +23,9 @@ public enum ReportFormat {
             case "json" -> JSON;
             case "junit" -> JUNIT;
             case "prometheus", "prom" -> PROMETHEUS;
+            case "nagios" -> NAGIOS;
             default -> throw PgRunbookException.invalid(
-                    "unknown report format '" + value + "': use one of text, json, junit, prometheus");
+                    "unknown report format '" + value + "': use one of text, json, junit, prometheus, nagios");
         };
     }
 }

@@ -18,6 +18,7 @@ public interface ReportRenderer {
             case JSON -> new JsonRenderer();
             case JUNIT -> new JUnitRenderer();
             case PROMETHEUS -> new PrometheusRenderer(o);
+            case NAGIOS -> new NagiosRenderer();
         };
         return (report, out) -> {
             java.io.StringWriter buffer = new java.io.StringWriter();

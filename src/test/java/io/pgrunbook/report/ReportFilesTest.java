@@ -149,6 +149,6 @@ class ReportFilesTest {
                     .extracting(e -> ((PgRunbookException) e).exitCode()).isEqualTo(ExitCode.INVALID);
         }
         assertThatThrownBy(() -> ReportFiles.parseSpec("html=x"))
-                .hasMessage("invalid report 'html=x': unknown report format 'html': use one of text, json, junit, prometheus");
+                .hasMessage("invalid report 'html=x': unknown report format 'html': use one of text, json, junit, prometheus, nagios");
     }
 }

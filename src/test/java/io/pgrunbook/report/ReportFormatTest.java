@@ -22,7 +22,7 @@ class ReportFormatTest {
     void unknownFormatIsAnInvalidUsageNamingTheChoices() {
         assertThatThrownBy(() -> ReportFormat.parse("html"))
                 .isInstanceOf(PgRunbookException.class)
-                .hasMessage("unknown report format 'html': use one of text, json, junit, prometheus")
+                .hasMessage("unknown report format 'html': use one of text, json, junit, prometheus, nagios")
                 .extracting(e -> ((PgRunbookException) e).exitCode()).isEqualTo(ExitCode.INVALID);
     }
 }

@@ -1,0 +1,55 @@
+package io.pgrunbook.steps.checks;
+
+import io.pgrunbook.engine.ResultTable;
+import io.pgrunbook.engine.StepContext;
+import io.pgrunbook.runbook.ParamSpec;
+import io.pgrunbook.runbook.ValueKind;
+import java.sql.SQLException;
+import java.util.List;
+
+/** indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted) */
+public final class UnusedIndexesCheck extends Check {
+    static final String SQL = """
+            SELECT s.schemaname AS schema, s.relname AS table_name, s.indexrelname AS index_name, s.idx_scan,
+                   pg_size_pretty(ic.relpages::bigint * current_setting('block_size')::bigint) AS index_size,
+                   pg_size_pretty(tc.relpages::bigint * current_setting('block_size')::bigint) AS table_size
+            FROM pg_stat_user_indexes s
+            JOIN pg_index i ON i.indexrelid = s.indexrelid
+            JOIN pg_class ic ON ic.oid = s.indexrelid
+            JOIN pg_class tc ON tc.oid = s.relid
+            WHERE s.idx_scan = 0
+              AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
+              AND tc.relpages::bigint * current_setting('block_size')::bigint >= :min_table_bytes
+            ORDER BY ic.relpages DESC, s.schemaname, s.relname, s.indexrelname""";
+
+    @Override
+    protected String check() {
+        return "unused_indexes";
+    }
+
+    @Override
+    public String summary() {
+        return "indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted)";
+    }
+
+    @Override
+    public String recommendation() {
+        return "Check that the statistics cover a full business cycle (pg_stat_database.stats_reset) and that no replica uses the index, then DROP INDEX CONCURRENTLY and keep its definition (pg_get_indexdef) to recreate it";
+    }
+
+    @Override
+    protected List<ParamSpec> ownParameters() {
+        return List.of(ParamSpec.optional("min_table_size", ValueKind.STRING, "only indexes of tables at least this large, e.g. 10MB (default 10MB; sizes as of the last VACUUM/ANALYZE)"));
+    }
+
+    @Override
+    public Threshold threshold() {
+        return Threshold.count(1L, null);
+    }
+
+    @Override
+    protected ResultTable measure(StepContext context) throws SQLException {
+        return query(context, SQL, binds("min_table_bytes", Threshold.sizeBytes(param(context.step(), "min_table_size", "10MB")).orElseThrow()));
+    }
+}
