@@ -25,7 +25,7 @@ final class PlacementScan {
     long examined;
     long misplaced;
     final long[] hashesTo;
-    final List<String> examples = new ArrayList<>();
+    final Set<String> examples = new LinkedHashSet<>();
     final Set<Object> distinctKeys = new LinkedHashSet<>();
     private final long[] fitHashes = new long[FIT_KEYS];
     private int fitCount;
@@ -94,28 +94,36 @@ final class PlacementScan {
     }
 
     /**
-     * The smallest shard count other than the map's under which every kept key hashes to this
-     * shard, or 0 when there is none: with jump hash, data routed with M shards and checked against
-     * N shows exactly this.
+     * A shard count other than the map's under which every kept key hashes to this shard, or 0 when
+     * there is none. Data routed with M &lt; N shards and checked against N shows exactly this (jump hash
+     * only ever moves keys to the new shards), and then every M' &lt;= M fits too on the lower shards,
+     * so the largest fitting count below N is the one the data was routed with.
      */
     int countThatFitsAll() {
         if (fitCount == 0 || misplaced == 0) {
             return 0;
         }
+        for (int m = shardCount - 1; m > shardIndex; m--) {
+            if (fitsAll(m)) {
+                return m;
+            }
+        }
         int limit = Math.max(2 * shardCount, shardCount + 8);
-        for (int m = shardIndex + 1; m <= limit; m++) {
-            if (m == shardCount) {
-                continue;
-            }
-            boolean all = true;
-            for (int k = 0; k < fitCount && all; k++) {
-                all = JumpHash.bucket(fitHashes[k], m) == shardIndex;
-            }
-            if (all) {
+        for (int m = shardCount + 1; m <= limit; m++) {
+            if (fitsAll(m)) {
                 return m;
             }
         }
         return 0;
+    }
+
+    private boolean fitsAll(int m) {
+        for (int k = 0; k < fitCount; k++) {
+            if (JumpHash.bucket(fitHashes[k], m) != shardIndex) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "shard3: 37, shard4: 2", naming shards as the map does. */

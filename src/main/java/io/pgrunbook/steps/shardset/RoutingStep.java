@@ -133,7 +133,6 @@ public final class RoutingStep implements StepType {
             DuplicateProbe.Found dups = DuplicateProbe.find(context, shards, st, scan.distinctKeys);
 
             List<String> detail = new ArrayList<>();
-            detail.add(plan.how());
             if (scan.misplaced > 0) {
                 status = Status.worst(status, Status.FAIL);
                 String p = table + ": " + scan.misplaced + " of " + scan.examined + " rows examined on " + me
@@ -165,6 +164,7 @@ public final class RoutingStep implements StepType {
             if (scan.examined == 0 && shards.size() > 1) {
                 detail.add("no rows here: a shard the router never uses suggests a wrong shard count");
             }
+            detail.add("read " + plan.how());
             List<String> examples = new ArrayList<>(scan.examples);
             examples.addAll(dupExamples);
             rows.add(List.of(me, table, column, scan.examined, scan.misplaced, scan.hashesToText(shards),
@@ -180,6 +180,11 @@ public final class RoutingStep implements StepType {
                 problems.isEmpty() ? examinedAll + " rows examined, all in place" : problems.size() + " problem(s)",
                 List.of("shard", "table", "key_column", "examined", "misplaced", "hashes_to", "duplicates", "example_keys", "detail"),
                 rows, rows.size());
+        if (problems.isEmpty() && examinedAll == 0 && shards.size() > 1) {
+            status = Status.worst(status, Status.WARN);
+            notes.add(0, "no rows on " + me + " in " + String.join(", ", ShardSet.tables(step).keySet())
+                    + ": a shard the router never uses suggests a wrong shard count (or a new shard not filled yet)");
+        }
         String message = !problems.isEmpty() ? String.join("; ", problems)
                 : notes.isEmpty() ? examinedAll + " rows examined on " + me + ": every key hashes here and none is on another shard"
                 : String.join("; ", notes);
