@@ -184,6 +184,22 @@ class CliValidateShardsTest {
     }
 
     @Test
+    void aHungShardCostsItsConnectTimeoutOnce() throws Exception {
+        ShardFixture f = ShardFixture.create("vs_hung", 3, 4, 40);
+        try (io.pgrunbook.steps.shardset.SilentListener hung = new io.pgrunbook.steps.shardset.SilentListener()) {
+            long began = System.nanoTime();
+            CliRun r = CliRun.run("validate-shards", "--no-color", "--shard", "shard0=" + f.urls.get(0), "--shard", "shard1=" + f.urls.get(1),
+                    "--shard", "shard2=" + f.urls.get(2),
+                    "--shard", "shard3=postgresql://postgres@127.0.0.1:" + hung.port() + "/postgres?connect_timeout=2",
+                    "--table", "orders=restaurant_id");
+            long millis = (System.nanoTime() - began) / 1_000_000;
+            assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
+            assertThat(r.out).contains("target 'shard3' is unavailable", "duplicates not checked on shard3");
+            assertThat(millis).as("connect_timeout=2 bounds the whole login, once for all steps: " + r).isLessThan(9_000);
+        }
+    }
+
+    @Test
     void badInputIsRefusedClearly() {
         CliRun noTable = CliRun.run("validate-shards", "--shard", "a=postgresql://x@127.0.0.1/db");
         assertThat(noTable.exitCode).isEqualTo(2);

@@ -37,7 +37,10 @@ public final class ShardFixture {
             byShard.add(new ArrayList<>());
         }
         for (long r = 1; r <= restaurants; r++) {
-            byShard.get(JumpHash.bucket(r, placedWith)).add(r);
+            int b = JumpHash.bucket(r, placedWith);
+            if (b < shards) { // the rest belong on a shard the fixture does not hold (a dead one)
+                byShard.get(b).add(r);
+            }
         }
         for (int i = 0; i < shards; i++) {
             f.insert(i, byShard.get(i).toArray(Long[]::new));
