@@ -158,6 +158,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate-shards" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox status" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -167,13 +168,15 @@ function _complete_pgrunbook() {
   local cmds1=(plan)
   local cmds2=(sandbox)
   local cmds3=(completion)
-  local cmds4=(sandbox start)
-  local cmds5=(sandbox stop)
-  local cmds6=(sandbox status)
+  local cmds4=(validate-shards)
+  local cmds5=(sandbox start)
+  local cmds6=(sandbox stop)
+  local cmds7=(sandbox status)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_validateshards; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_completion; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
@@ -188,7 +191,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan sandbox completion"
+  local commands="run plan sandbox completion validate-shards"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -316,6 +319,78 @@ function _picocli_pgrunbook_completion() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate-shards` subcommand.
+function _picocli_pgrunbook_validateshards() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--table' '--hash' '--sample-rows' '--probes' '--capacity' '--runbook' '--skew-factor' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--sample-rows')
+      return
+      ;;
+    '--probes')
+      return
+      ;;
+    '--capacity')
+      return
+      ;;
+    '--runbook')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--skew-factor')
+      return
+      ;;
+    '--set')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
