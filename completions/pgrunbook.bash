@@ -156,6 +156,7 @@ function _complete_pgrunbook() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate-shards" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify-backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_pgrunbook; return $?; fi
@@ -176,39 +177,41 @@ function _complete_pgrunbook() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(run)
   local cmds1=(plan)
-  local cmds2=(backup)
-  local cmds3=(verify-backup)
-  local cmds4=(migrate)
-  local cmds5=(loadtest)
-  local cmds6=(sandbox)
-  local cmds7=(completion)
-  local cmds8=(migrate status)
-  local cmds9=(migrate up)
-  local cmds10=(migrate down)
-  local cmds11=(migrate validate)
-  local cmds12=(migrate baseline)
-  local cmds13=(migrate repair)
-  local cmds14=(migrate lint)
-  local cmds15=(sandbox start)
-  local cmds16=(sandbox stop)
-  local cmds17=(sandbox status)
+  local cmds2=(validate-shards)
+  local cmds3=(backup)
+  local cmds4=(verify-backup)
+  local cmds5=(migrate)
+  local cmds6=(loadtest)
+  local cmds7=(sandbox)
+  local cmds8=(completion)
+  local cmds9=(migrate status)
+  local cmds10=(migrate up)
+  local cmds11=(migrate down)
+  local cmds12=(migrate validate)
+  local cmds13=(migrate baseline)
+  local cmds14=(migrate repair)
+  local cmds15=(migrate lint)
+  local cmds16=(sandbox start)
+  local cmds17=(sandbox stop)
+  local cmds18=(sandbox status)
 
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_completion; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_backup; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_backup; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_validateshards; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_pgrunbook_run; return $?; fi
 
@@ -221,7 +224,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan backup verify-backup migrate loadtest sandbox completion"
+  local commands="run plan validate-shards backup verify-backup migrate loadtest sandbox completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -318,6 +321,78 @@ function _picocli_pgrunbook_plan() {
       type compopt &>/dev/null && compopt -o filenames
       positionals=$( compgen -f -- "${curr_word}" ) # files
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate-shards` subcommand.
+function _picocli_pgrunbook_validateshards() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--table' '--hash' '--sample-rows' '--probes' '--capacity' '--runbook' '--skew-factor' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--sample-rows')
+      return
+      ;;
+    '--probes')
+      return
+      ;;
+    '--capacity')
+      return
+      ;;
+    '--runbook')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--skew-factor')
+      return
+      ;;
+    '--set')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -91,7 +91,10 @@ public final class TargetPool implements AutoCloseable {
         Properties p = spec.properties();
         p.putIfAbsent("ApplicationName", APPLICATION_NAME);
         p.putIfAbsent("connectTimeout", String.valueOf(DEFAULT_CONNECT_TIMEOUT.toSeconds()));
-        p.putIfAbsent("loginTimeout", String.valueOf(DEFAULT_CONNECT_TIMEOUT.toSeconds()));
+        // libpq's connect_timeout bounds the whole connection, authentication included; pgjdbc's
+        // connectTimeout only the TCP connect. A server that accepts and never answers (hung, or a
+        // half-dead proxy) must cost connect_timeout, not the default login timeout.
+        p.putIfAbsent("loginTimeout", p.getProperty("connectTimeout"));
         // A dead server must not hang a step forever: the socket gives up well after any statement_timeout.
         p.putIfAbsent("tcpKeepAlive", "true");
         return p;
