@@ -1,14 +1,6 @@
--- Down for 001, in reverse order (seed 001): distribution metadata, triggers, indexes, tables.
+-- Down for 001, in reverse order (seed 001): triggers, indexes, tables. DROP TABLE removes a
+-- distributed table and its shards too, so no undistribute_table (which refuses tables with triggers).
 -- Only before the tables hold data anyone needs (seed 001: post-GA, prefer a forward fix).
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
-        PERFORM undistribute_table('ext_storage_usage');
-        PERFORM undistribute_table('ext_storage_schemas');
-        PERFORM undistribute_table('ext_storage_records');
-    END IF;
-END
-$$;
 DROP TRIGGER IF EXISTS ext_storage_usage_updated_at ON ext_storage_usage;
 DROP TRIGGER IF EXISTS ext_storage_schemas_updated_at ON ext_storage_schemas;
 DROP TRIGGER IF EXISTS ext_storage_records_updated_at ON ext_storage_records;
