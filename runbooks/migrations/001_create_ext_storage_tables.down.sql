@@ -1,11 +1,12 @@
--- Down for 001, in reverse order (seed 001): distribution metadata, triggers, indexes, tables.
+-- Down for 001, in reverse order (seed 001): triggers, indexes, tables. DROP TABLE removes a
+-- distributed table and its shards too, so no undistribute_table (which refuses tables with triggers).
 -- Only before the tables hold data anyone needs (seed 001: post-GA, prefer a forward fix).
+-- Citus touches triggers on distributed tables only with citus.enable_unsafe_triggers (this transaction only).
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
-        PERFORM undistribute_table('ext_storage_usage');
-        PERFORM undistribute_table('ext_storage_schemas');
-        PERFORM undistribute_table('ext_storage_records');
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+        PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
     END IF;
 END
 $$;

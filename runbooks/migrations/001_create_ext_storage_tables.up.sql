@@ -49,6 +49,23 @@ CREATE INDEX ext_storage_records_ttl_idx
     ON ext_storage_records (tenant_id, install_id, namespace, expires_at)
     WHERE expires_at IS NOT NULL;
 
+-- Distribution after creation (seed 001), co-located on tenant_id; only where Citus is installed,
+-- so the same migration applies to a single PostgreSQL node. Before the triggers: Citus refuses to
+-- distribute a table that has triggers, and allows triggers on distributed tables only with
+-- citus.enable_unsafe_triggers (set for this transaction; the trigger only touches its own row).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        -- One connection per node for the rest of the transaction, so the function and triggers below can follow.
+        PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
+        PERFORM create_distributed_table('ext_storage_records', 'tenant_id');
+        PERFORM create_distributed_table('ext_storage_schemas', 'tenant_id', colocate_with => 'ext_storage_records');
+        PERFORM create_distributed_table('ext_storage_usage', 'tenant_id', colocate_with => 'ext_storage_records');
+        PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    END IF;
+END
+$$;
+
 -- updated_at maintained by the database, whatever the client sends.
 CREATE FUNCTION ext_storage_set_updated_at() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -67,15 +84,3 @@ CREATE TRIGGER ext_storage_schemas_updated_at
 CREATE TRIGGER ext_storage_usage_updated_at
     BEFORE UPDATE ON ext_storage_usage
     FOR EACH ROW EXECUTE FUNCTION ext_storage_set_updated_at();
-
--- Distribution after creation (seed 001), co-located on tenant_id; only where Citus is installed,
--- so the same migration applies to a single PostgreSQL node.
-DO $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
-        PERFORM create_distributed_table('ext_storage_records', 'tenant_id');
-        PERFORM create_distributed_table('ext_storage_schemas', 'tenant_id', colocate_with => 'ext_storage_records');
-        PERFORM create_distributed_table('ext_storage_usage', 'tenant_id', colocate_with => 'ext_storage_records');
-    END IF;
-END
-$$;

@@ -109,6 +109,10 @@ final class MigrateCommand implements Runnable {
             step.put("with", with);
             Map<String, Object> tree = new LinkedHashMap<>();
             tree.put("name", "migrate-" + action());
+            if (!vars.sets.isEmpty()) {
+                // The built-in runbook declares each --set so that migrations can use it as ${ident:NAME} / ${literal:NAME}.
+                tree.put("vars", new LinkedHashMap<>(vars.sets));
+            }
             tree.put("steps", List.of(step));
             RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
             Runbook runbook = invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
@@ -136,6 +140,9 @@ final class MigrateCommand implements Runnable {
         @Option(names = "--lock-wait", paramLabel = "DURATION", description = "How long to wait for another migrate run to finish (default 10s); then exit 3 naming it.")
         String lockWait;
 
+        @Option(names = "--retries", paramLabel = "N", description = "Retries after a lock_timeout (default 3 with --safe, else 0).")
+        Integer retries;
+
         Writing(AppEnvironment app) {
             super(app);
         }
@@ -158,6 +165,9 @@ final class MigrateCommand implements Runnable {
             }
             if (lockWait != null) {
                 with.put("lock_wait", lockWait);
+            }
+            if (retries != null) {
+                with.put("retries", retries);
             }
         }
     }

@@ -20,6 +20,7 @@ import java.util.Set;
  * advisory lock, timeouts on every migration and a linter that runs before anything does.
  */
 public class MigrateStep implements StepType {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrateStep.class);
     static final String ACTION = "action";
     static final String DIR = "dir";
     static final String TO = "to";
@@ -122,7 +123,9 @@ public class MigrateStep implements StepType {
     public StepOutcome execute(StepContext context) throws Exception {
         Step step = context.step();
         try {
+            long start = System.nanoTime();
             List<Migration> migrations = MigrationDirectory.read(Path.of(String.valueOf(step.with().get(DIR))));
+            LOG.debug("migrate: {} migration file(s) read and hashed in {} ms", migrations.size(), (System.nanoTime() - start) / 1_000_000);
             return new Migrator(context, migrations, history(step), settings(step)).run(String.valueOf(step.with().get(ACTION)));
         } catch (MigrationException e) {
             return StepOutcome.verdict(Status.ERROR, e.getMessage(), Evidence.none());

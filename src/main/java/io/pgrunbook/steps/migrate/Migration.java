@@ -1,13 +1,10 @@
 package io.pgrunbook.steps.migrate;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * One versioned migration: {@code VERSION_description.up.sql} and, optionally,
@@ -25,7 +22,7 @@ public record Migration(String version, String description, Path upFile, String 
      * endings is not a change.
      */
     public static String checksum(String text) {
-        String normalized = text.replace("\r\n", "\n").replace('\r', '\n');
+        String normalized = text.indexOf('\r') < 0 ? text : text.replace("\r\n", "\n").replace('\r', '\n');
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -33,27 +30,48 @@ public record Migration(String version, String description, Path upFile, String 
         }
     }
 
-    /** Versions compare by their numeric parts: 2 &lt; 10, 1.2 &lt; 1.10, and 001 equals 1. */
+    /**
+     * Versions compare by their numeric parts: 2 &lt; 10, 1.2 &lt; 1.10, and 001 equals 1. Done on the
+     * characters, without splitting or BigInteger, because status compares thousands of them.
+     */
     public static int compareVersions(String a, String b) {
-        List<BigInteger> x = parts(a);
-        List<BigInteger> y = parts(b);
-        for (int i = 0; i < Math.max(x.size(), y.size()); i++) {
-            BigInteger p = i < x.size() ? x.get(i) : BigInteger.ZERO;
-            BigInteger q = i < y.size() ? y.get(i) : BigInteger.ZERO;
-            int c = p.compareTo(q);
+        int i = 0, j = 0;
+        while (i < a.length() || j < b.length()) {
+            int ie = end(a, i), je = end(b, j);
+            int c = comparePart(a, i, ie, b, j, je);
+            if (c != 0) {
+                return c;
+            }
+            i = ie + 1;
+            j = je + 1;
+        }
+        return 0;
+    }
+
+    private static int end(String v, int from) {
+        int dot = from >= v.length() ? -1 : v.indexOf('.', from);
+        return dot < 0 ? Math.max(from, v.length()) : dot;
+    }
+
+    /** Compares two runs of digits as numbers; an absent part (from past the end) is zero. */
+    private static int comparePart(String a, int i, int ie, String b, int j, int je) {
+        while (i < ie && a.charAt(i) == '0') {
+            i++;
+        }
+        while (j < je && b.charAt(j) == '0') {
+            j++;
+        }
+        int len = Integer.compare(ie - i, je - j);
+        if (len != 0) {
+            return len;
+        }
+        for (; i < ie; i++, j++) {
+            int c = Character.compare(a.charAt(i), b.charAt(j));
             if (c != 0) {
                 return c;
             }
         }
         return 0;
-    }
-
-    private static List<BigInteger> parts(String v) {
-        List<BigInteger> out = new ArrayList<>();
-        for (String p : v.split("\\.")) {
-            out.add(new BigInteger(p));
-        }
-        return out;
     }
 
     @Override

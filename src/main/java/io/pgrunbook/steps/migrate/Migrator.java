@@ -21,6 +21,10 @@ final class Migrator {
     private static final List<String> STATUS_COLUMNS = List.of("version", "description", "state", "applied_at", "applied_by", "execution_ms", "note");
     private static final String TABLE_SIZE = "SELECT pg_size_pretty(pg_total_relation_size(c.oid)), c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(?)";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Migrator.class);
+    /** How many pending/failed/changed/missing migrations the one-line verdict names before it says "and N more". */
+    private static final int NOTABLE_IN_MESSAGE = 10;
+
     private final StepContext ctx;
     private final Step step;
     private final List<Migration> migrations;
@@ -70,7 +74,8 @@ final class Migrator {
     }
 
     private Map<String, SchemaHistory.Row> readHistory() throws SQLException {
-        Map<String, SchemaHistory.Row> rows = new TreeMap<>(Migration::compareVersions);
+        // SchemaHistory.read returns the rows in version order already; sorting them a second time cost more than the read.
+        Map<String, SchemaHistory.Row> rows = new java.util.LinkedHashMap<>();
         ctx.inTransaction(true, c -> {
             history.read(c).forEach(r -> rows.put(r.version(), r));
             return null;
@@ -83,55 +88,69 @@ final class Migrator {
     }
 
     private StepOutcome status(boolean validate) throws SQLException {
+        long t0 = System.nanoTime();
         Map<String, SchemaHistory.Row> rows = readHistory();
+        long t1 = System.nanoTime();
         String baseline = baselineVersion(rows);
         Map<String, Migration> files = new HashMap<>();
         migrations.forEach(m -> files.put(m.version(), m));
+        // Applied rows are only counted: with a thousand of them, the reader needs the few that are not.
         List<List<Object>> out = new ArrayList<>();
-        int applied = 0, pending = 0, failed = 0, changed = 0, missing = 0;
+        List<String> notable = new ArrayList<>();
+        int applied = 0, pending = 0, failed = 0, changed = 0, missing = 0, belowBaseline = 0;
         for (Migration m : migrations) {
             SchemaHistory.Row r = rows.get(m.version());
             if (r == null) {
                 if (baseline != null && Migration.compareVersions(m.version(), baseline) <= 0) {
-                    out.add(row(m.version(), m.description(), "below-baseline", null, "covered by baseline " + baseline));
+                    belowBaseline++;
                 } else {
                     pending++;
                     out.add(row(m.version(), m.description(), "pending", null, m.upFile().getFileName().toString()));
+                    notable.add("pending " + m.upFile().getFileName());
                 }
-            } else if (r.kind().equals("baseline")) {
+            } else if (r.kind().equals("baseline") || (r.success() && m.checksum().equals(r.checksum()))) {
                 applied++;
-                out.add(row(m.version(), m.description(), "baseline", r, "adopted by baseline"));
             } else if (!r.success()) {
                 failed++;
                 out.add(row(m.version(), m.description(), "failed", r, r.error()));
-            } else if (!m.checksum().equals(r.checksum())) {
-                changed++;
-                out.add(row(m.version(), m.description(), "changed", r, m.upFile().getFileName() + " differs from what was applied (sha256 "
-                        + abbrev(r.checksum()) + " applied, " + abbrev(m.checksum()) + " now)"));
+                notable.add("failed " + m.version() + ": " + r.error());
             } else {
-                applied++;
-                out.add(row(m.version(), m.description(), "applied", r, null));
+                changed++;
+                String note = m.upFile().getFileName() + " differs from what was applied (sha256 " + abbrev(r.checksum()) + " applied, "
+                        + abbrev(m.checksum()) + " now)";
+                out.add(row(m.version(), m.description(), "changed", r, note));
+                notable.add("changed " + note);
             }
         }
         for (SchemaHistory.Row r : rows.values()) {
-            if (!files.containsKey(r.version()) && !r.kind().equals("baseline")) {
-                missing++;
-                out.add(row(r.version(), r.description(), r.success() ? "missing" : "failed", r,
-                        "in the history but no file VERSION_description.up.sql has this version"));
-            } else if (!files.containsKey(r.version())) {
+            if (files.containsKey(r.version())) {
+                continue;
+            }
+            if (r.kind().equals("baseline")) {
                 applied++;
-                out.add(row(r.version(), r.description(), "baseline", r, "baseline"));
+            } else if (!r.success()) {
+                failed++;
+                out.add(row(r.version(), r.description(), "failed", r, r.error()));
+                notable.add("failed " + r.version() + " (no file): " + r.error());
+            } else {
+                missing++;
+                out.add(row(r.version(), r.description(), "missing", r, "in the history but no file VERSION_description.up.sql has this version"));
+                notable.add("missing " + r.version() + " (applied, no file)");
             }
         }
         out.sort((a, b) -> Migration.compareVersions((String) a.get(0), (String) b.get(0)));
-        String summary = applied + " applied, " + pending + " pending, " + failed + " failed, " + changed + " changed, " + missing + " missing";
+        String summary = applied + " applied, " + pending + " pending, " + failed + " failed, " + changed + " changed, " + missing + " missing"
+                + (belowBaseline > 0 ? ", " + belowBaseline + " below the baseline " + baseline : "");
+        String detail = notable.isEmpty() ? "" : "; " + String.join("; ", notable.subList(0, Math.min(NOTABLE_IN_MESSAGE, notable.size())))
+                + (notable.size() > NOTABLE_IN_MESSAGE ? "; and " + (notable.size() - NOTABLE_IN_MESSAGE) + " more (see the rows)" : "");
         Evidence ev = new Evidence(validate ? "no failed, changed or missing migrations" : null, summary, STATUS_COLUMNS, out, out.size());
+        LOG.debug("migrate {}: {} file(s) and {} history row(s); history read in {} ms, compared in {} ms", validate ? "validate" : "status",
+                migrations.size(), rows.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         boolean drift = failed + changed + missing > 0;
         if (validate) {
-            return StepOutcome.verdict(drift ? Status.FAIL : Status.PASS, drift ? "drift: " + summary
-                    + "; see the rows marked failed, changed or missing" : "history matches the files: " + summary, ev);
+            return StepOutcome.verdict(drift ? Status.FAIL : Status.PASS, (drift ? "drift: " : "history matches the files: ") + summary + detail, ev);
         }
-        return StepOutcome.verdict(drift ? Status.WARN : Status.PASS, summary, ev);
+        return StepOutcome.verdict(drift ? Status.WARN : Status.PASS, summary + detail, ev);
     }
 
     private static List<Object> row(String version, String description, String state, SchemaHistory.Row r, String note) {
@@ -231,6 +250,7 @@ final class Migrator {
                     + "silence one with '-- pgrunbook:allow RULE reason'", evidence(out, todo.size(), 0));
         }
         int done = 0;
+        int retries = 0;
         List<String> createdIndexes = new ArrayList<>();
         for (Migration m : todo) {
             if (ctx.isCancelled()) {
@@ -247,6 +267,7 @@ final class Migrator {
                         + m.version() + " " + state + "; " + left + " not run", evidence(out, todo.size(), done));
             }
             done++;
+            retries += r.retries();
             createdIndexes.addAll(MigrationExecutor.createdIndexes(statements));
             out.add(Arrays.asList("applied", m.version(), m.description() + (r.transactional() ? "" : " (outside a transaction)"), r.millis()));
         }
@@ -256,7 +277,8 @@ final class Migrator {
                     evidence(out, todo.size(), done));
         }
         String msg = todo.isEmpty() ? "up to date: nothing to apply" : done + " of " + todo.size() + " applied"
-                + (createdIndexes.isEmpty() ? "" : "; " + createdIndexes.size() + " index(es) verified valid");
+                + (createdIndexes.isEmpty() ? "" : "; " + createdIndexes.size() + " index(es) verified valid")
+                + (retries == 0 ? "" : "; " + retries + " retry(ies) after lock_timeout, each shown in the rows");
         Status s = !findings.isEmpty() ? Status.WARN : done == todo.size() ? Status.PASS : Status.FAIL;
         return StepOutcome.verdict(s, findings.isEmpty() ? msg : msg + "; " + findings.size() + " lint finding(s)", evidence(out, todo.size(), done));
     }
