@@ -738,7 +738,7 @@ function _picocli_pgrunbook_migrate_up() {
 
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--to'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -780,6 +780,9 @@ function _picocli_pgrunbook_migrate_up() {
       return
       ;;
     '--lock-wait')
+      return
+      ;;
+    '--retries')
       return
       ;;
     '--to')
@@ -804,7 +807,7 @@ function _picocli_pgrunbook_migrate_down() {
 
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--to' '--steps'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--steps'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -846,6 +849,9 @@ function _picocli_pgrunbook_migrate_down() {
       return
       ;;
     '--lock-wait')
+      return
+      ;;
+    '--retries')
       return
       ;;
     '--to')
@@ -927,7 +933,7 @@ function _picocli_pgrunbook_migrate_baseline() {
 
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--version'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--version'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -969,6 +975,9 @@ function _picocli_pgrunbook_migrate_baseline() {
       return
       ;;
     '--lock-wait')
+      return
+      ;;
+    '--retries')
       return
       ;;
     '--version')
@@ -993,7 +1002,7 @@ function _picocli_pgrunbook_migrate_repair() {
 
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1035,6 +1044,9 @@ function _picocli_pgrunbook_migrate_repair() {
       return
       ;;
     '--lock-wait')
+      return
+      ;;
+    '--retries')
       return
       ;;
   esac
