@@ -62,3 +62,7 @@ echo "Citus 3 nodes, 32 shards x 3 tables, median of $runs runs:"
 printf '  pgrunbook validate-shards-citus.yaml (8 checks): %6d ms  (aim < 2000 ms: %s)\n' "$t" "$([ "$t" -lt 2000 ] && echo met || echo MISSED)"
 printf '  psql, the seed manual queries (partial checks):  %6d ms\n' "$m"
 awk -v t="$t" -v m="$m" 'BEGIN { printf "  ratio pgrunbook / psql: %.1fx\n", (m > 0 ? t / m : 0) }'
+# Where the time goes: each step's duration in one more run (the engine's own timing, from the JSON report).
+"$here/pgrunbook" run "$here/runbooks/validate-shards-citus.yaml" --target "coordinator=$url" --format json 2>/dev/null \
+  | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  per step (one run):", ", ".join("%s %d ms" % (s["id"], s["duration_ms"]) for s in r["steps"]))'
+echo "  load average: $(cut -d" " -f1-3 /proc/loadavg)"

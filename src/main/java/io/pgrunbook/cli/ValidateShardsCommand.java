@@ -179,7 +179,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
         shards.forEach(targetTree::put);
         tree.put("targets", targetTree);
         List<Object> steps = new ArrayList<>();
-        steps.add(step("shard-health", "Every shard answers its probes (HEALTHY)", "shardset.health", names, parallel,
+        steps.add(step("shard-health", "Every shard answers its probes (HEALTHY; an unreachable shard is ERROR: UNHEALTHY)", "shardset.health", names, parallel,
                 Map.of("probes", (long) probes)));
         steps.add(step("schema-parity", "Every shard has the same schema", "shardset.schema", names, parallel,
                 Map.of("shards", names, "tables", new ArrayList<>(tableKeys.keySet()))));
