@@ -1,0 +1,358 @@
+package io.pgrunbook.steps.ttl;
+
+import io.pgrunbook.db.SqlStates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes expired rows scope by scope: a select batch of row keys in expiry order (a read, no
+ * locks), then delete batches, each one statement and so one short transaction, that lock what they
+ * can with SKIP LOCKED and delete only rows still expired by the server's clock at delete time.
+ * Stops between batches at the time limit or on cancellation; whatever committed stays committed.
+ */
+final class TtlSweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(TtlSweeper.class);
+    static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('pgrunbook.ttl.sweep'), hashtext(?))";
+    static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('pgrunbook.ttl.sweep'), hashtext(?))";
+    static final String REPLICA_LAG = "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication";
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    /** Test seams between the read of a select batch and its deletes (to change rows in between). */
+    interface Hooks {
+        Hooks NONE = (scope, keys) -> {};
+
+        void afterSelect(List<String> scope, int rows) throws SQLException;
+    }
+
+    private final TtlConfig config;
+    private final BooleanSupplier cancelled;
+    private final Hooks hooks;
+
+    private long deleted;
+    private long batches;
+    private long skipped;
+    private long lagPauses;
+    private String stoppedBy;
+    private long started;
+    private long lastProgress;
+
+    TtlSweeper(TtlConfig config, BooleanSupplier cancelled, Hooks hooks) {
+        this.config = config;
+        this.cancelled = cancelled;
+        this.hooks = hooks;
+    }
+
+    /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
+    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan) {
+        /** Why the sweep must not delete, or null when it may. */
+        String refusal(TtlConfig config) {
+            if (plan.fansOut()) {
+                return "a batch on " + table.qualifiedName() + " would fan out to several Citus shards; add the distribution column to scope_columns";
+            }
+            if (plan.expiryIndex() == null && !config.force()) {
+                return "the sweep of " + table.qualifiedName() + " would not use an index on the expiry " + config.expiryDescription()
+                        + " (every batch would scan the table); create one, e.g. CREATE INDEX CONCURRENTLY ON " + table.qualifiedName()
+                        + " (<scope columns>, <expiry>) WHERE <expiry> IS NOT NULL, or set force: true (--force)";
+            }
+            return null;
+        }
+    }
+
+    Survey survey(Connection c) throws SQLException {
+        TtlTable table = TtlTable.inspect(c, config);
+        TtlSql sql = new TtlSql(table, config);
+        List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
+        PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
+                : new PlanCheck(c, table, config, sql).check(scopes.get(0).values());
+        return new Survey(table, sql, scopes, plan);
+    }
+
+    SweepResult dryRun(Connection c) throws SQLException {
+        long t0 = System.nanoTime();
+        Survey s = survey(c);
+        long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+        double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
+        return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
+                pending, oldest, 0, s.plan().lines(), s.refusal(config));
+    }
+
+    /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
+    SweepResult sweep(Connection c) throws SQLException {
+        started = System.nanoTime();
+        lastProgress = started;
+        Survey s = survey(c);
+        String table = s.table().qualifiedName();
+        String refusal = s.refusal(config);
+        if (refusal != null) {
+            throw new TtlConfigException("refused: " + refusal);
+        }
+        if (!lock(c, table)) {
+            throw new TtlConfigException("another ttl.sweep of " + table + " is running (advisory lock pgrunbook.ttl.sweep/" + table
+                    + " is held); wait for it to finish, or look for it in pg_stat_activity");
+        }
+        List<SweepResult.ScopeResult> done = new ArrayList<>();
+        try {
+            for (SweepResult.ScopeResult scope : s.scopes()) {
+                if (shouldStop()) {
+                    break;
+                }
+                done.add(sweepScope(c, s, scope));
+            }
+        } finally {
+            unlock(c, table);
+        }
+        long pendingAfter = -1;
+        double oldest = 0;
+        List<SweepResult.ScopeResult> reported = done;
+        if (!"interrupted".equals(stoppedBy)) {
+            Map<List<String>, SweepResult.ScopeResult> after = new LinkedHashMap<>();
+            for (SweepResult.ScopeResult r : pending(c, s.sql(), false)) {
+                after.put(r.values(), r);
+            }
+            pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+            oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
+            reported = done.stream().map(r -> {
+                SweepResult.ScopeResult a = after.get(r.values());
+                return new SweepResult.ScopeResult(r.values(), r.pendingBefore(), r.oldestAgeBefore(), r.deleted(), r.batches(),
+                        r.skippedLocked(), a == null ? 0 : a.pendingBefore());
+            }).toList();
+        }
+        return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
+                pendingAfter, oldest, lagPauses, s.plan().lines(), null);
+    }
+
+    private SweepResult.ScopeResult sweepScope(Connection c, Survey s, SweepResult.ScopeResult scope) throws SQLException {
+        long scopeDeleted = 0;
+        long scopeBatches = 0;
+        long scopeSkipped = 0;
+        List<String> cursor = null;
+        try {
+            while (!shouldStop()) {
+                List<List<String>> rows = selectBatch(c, s.sql(), scope.values(), cursor);
+                if (rows.isEmpty()) {
+                    break;
+                }
+                cursor = rows.get(rows.size() - 1);
+                hooks.afterSelect(scope.values(), rows.size());
+                for (int from = 0; from < rows.size(); from += config.deleteBatchSize()) {
+                    if (shouldStop()) {
+                        break;
+                    }
+                    waitForReplicas(c);
+                    List<List<String>> chunk = rows.subList(from, Math.min(rows.size(), from + config.deleteBatchSize()));
+                    long[] lockedAndDeleted = deleteBatch(c, s.sql(), scope.values(), chunk);
+                    batches++;
+                    scopeBatches++;
+                    deleted += lockedAndDeleted[1];
+                    scopeDeleted += lockedAndDeleted[1];
+                    skipped += chunk.size() - lockedAndDeleted[0];
+                    scopeSkipped += chunk.size() - lockedAndDeleted[0];
+                    progress();
+                    throttle();
+                }
+                if (rows.size() < config.selectBatchSize()) {
+                    break;
+                }
+            }
+        } catch (SQLException e) {
+            if (cancelled.getAsBoolean() && SqlStates.QUERY_CANCELED.equals(e.getSQLState())) {
+                stoppedBy = "interrupted";
+            } else {
+                throw e;
+            }
+        }
+        return new SweepResult.ScopeResult(scope.values(), scope.pendingBefore(), scope.oldestAgeBefore(), scopeDeleted, scopeBatches,
+                scopeSkipped, -1);
+    }
+
+    private List<List<String>> selectBatch(Connection c, TtlSql sql, List<String> scope, List<String> cursor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(cursor == null ? sql.selectFirst : sql.selectNext)) {
+            int i = bindScope(ps, 1, scope);
+            if (cursor != null) {
+                String expiry = cursor.get(cursor.size() - 1);
+                ps.setString(i++, expiry);
+                ps.setString(i++, expiry);
+                for (int k = 0; k < cursor.size() - 1; k++) {
+                    ps.setString(i++, cursor.get(k));
+                }
+            }
+            ps.setInt(i, config.selectBatchSize());
+            ps.setFetchSize(config.selectBatchSize());
+            List<List<String>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>(n);
+                    for (int k = 1; k <= n; k++) {
+                        row.add(rs.getString(k));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** One batch, one statement, one transaction: returns {rows locked, rows deleted}. */
+    private long[] deleteBatch(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
+        if (sql.byCtid) {
+            return deleteByCtid(c, sql, scope, chunk);
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
+            int i = 1;
+            for (int k = 0; k < sql.keyArity(); k++) {
+                String[] values = new String[chunk.size()];
+                for (int r = 0; r < chunk.size(); r++) {
+                    values[r] = chunk.get(r).get(k);
+                }
+                ps.setArray(i++, c.createArrayOf("text", values));
+            }
+            // The scope's values bind twice: once for "locked", once for "deleted".
+            i = bindScope(ps, i, scope);
+            bindScope(ps, i, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    private long[] deleteByCtid(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
+            int i = bindScope(ps, 1, scope);
+            ps.setArray(i++, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
+            bindScope(ps, i, scope);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sample ? sql.pendingSample : sql.pending)) {
+            int i = 1;
+            for (String v : config.scopeFilter().values()) {
+                ps.setString(i++, v);
+            }
+            if (sample && !config.scopeColumns().isEmpty()) {
+                ps.setInt(i, config.sample());
+            }
+            List<SweepResult.ScopeResult> out = new ArrayList<>();
+            int scopes = config.scopeColumns().size();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>(scopes);
+                    for (int k = 1; k <= scopes; k++) {
+                        values.add(rs.getString(k));
+                    }
+                    out.add(new SweepResult.ScopeResult(List.copyOf(values), rs.getLong(scopes + 1), rs.getDouble(scopes + 2), 0, 0, 0, -1));
+                }
+            }
+            return out;
+        }
+    }
+
+    static int bindScope(PreparedStatement ps, int from, List<String> scope) throws SQLException {
+        int i = from;
+        for (String v : scope) {
+            ps.setString(i++, v);
+        }
+        return i;
+    }
+
+    private boolean shouldStop() {
+        if (stoppedBy != null) {
+            return true;
+        }
+        if (cancelled.getAsBoolean()) {
+            stoppedBy = "interrupted";
+        } else if (!config.maxRunTime().isZero() && System.nanoTime() - started >= config.maxRunTime().toNanos()) {
+            stoppedBy = "max_run_time " + io.pgrunbook.runbook.load.Durations.show(config.maxRunTime()) + " reached";
+        }
+        return stoppedBy != null;
+    }
+
+    /** Holds the rate to rate_limit rows/s over the whole run, and pauses between batches. */
+    private void throttle() {
+        long sleepNanos = config.pause().toNanos();
+        if (config.rateLimit() > 0) {
+            long due = started + (long) (deleted / config.rateLimit() * 1e9);
+            sleepNanos = Math.max(sleepNanos, due - System.nanoTime());
+        }
+        sleep(sleepNanos);
+    }
+
+    /** Waits while some replica replays more than max_replica_lag behind, up to the time limit. */
+    private void waitForReplicas(Connection c) throws SQLException {
+        if (config.maxReplicaLag().isZero()) {
+            return;
+        }
+        while (!shouldStop()) {
+            double lag;
+            try (PreparedStatement ps = c.prepareStatement(REPLICA_LAG); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lag = rs.getDouble(1);
+            }
+            if (!ReplicaLag.tooFar(lag, config.maxReplicaLag())) {
+                return;
+            }
+            lagPauses++;
+            LOG.info("ttl.sweep: replica replay lag {}s exceeds {}; pausing {}", lag, config.maxReplicaLag(), config.replicaLagPause());
+            sleep(config.replicaLagPause().toNanos());
+        }
+    }
+
+    private void sleep(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long deadline = config.maxRunTime().isZero() ? Long.MAX_VALUE : started + config.maxRunTime().toNanos();
+        until = Math.min(until, deadline);
+        while (System.nanoTime() < until && !cancelled.getAsBoolean()) {
+            try {
+                Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        if (now - lastProgress >= PROGRESS_EVERY.toNanos()) {
+            lastProgress = now;
+            double s = (now - started) / 1e9;
+            LOG.info("ttl.sweep {}: {} rows deleted in {} batches, {} rows/s, {} skipped (locked)", config.table(), deleted, batches,
+                    Math.round(deleted / s), skipped);
+        }
+    }
+
+    private static boolean lock(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection c, String table) {
+        try (PreparedStatement ps = c.prepareStatement(UNLOCK)) {
+            ps.setString(1, table);
+            ps.execute();
+        } catch (SQLException ignored) {
+            // The session ends with the connection, and the lock with it.
+        }
+    }
+}
