@@ -21,7 +21,26 @@ final class PlanCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What EXPLAIN showed: the plan lines, the expiry index used (null if none), whether a batch fans out. */
-    record Result(List<String> lines, String expiryIndex, boolean fansOut) {}
+    record Result(List<String> lines, String expiryIndex, boolean fansOut) {
+        /** One line for reports: the plan nodes of each batch, and the verdict on the index. */
+        String summary() {
+            List<String> parts = new ArrayList<>();
+            StringBuilder current = null;
+            for (String line : lines) {
+                if (line.startsWith("-- select batch") || line.startsWith("-- delete batch")) {
+                    current = new StringBuilder(line.startsWith("-- select") ? "select batch:" : "delete batch:");
+                    parts.add(null);
+                } else if (line.startsWith("--   ") && current != null) {
+                    current.append(current.charAt(current.length() - 1) == ':' ? " " : " > ").append(line.substring(2).strip());
+                    parts.set(parts.size() - 1, current.toString());
+                } else if (line.startsWith("-- ") && !line.startsWith("--   ")) {
+                    current = null;
+                    parts.add(line.substring(3));
+                }
+            }
+            return String.join("; ", parts.stream().filter(java.util.Objects::nonNull).toList());
+        }
+    }
 
     private final Connection c;
     private final TtlTable table;

@@ -21,12 +21,13 @@ final class SweepReport {
                     s.pendingAfter() < 0 ? "unknown" : s.pendingAfter()));
         }
         String expected = config.maxPending() >= 0 ? "expired rows pending <= " + config.maxPending() : null;
-        String observed = String.join("\n", r.plan());
+        String observed = r.planSummary();
         Evidence evidence = new Evidence(expected, observed, COLUMNS, rows, rows.size());
         if (config.dryRun()) {
             String message = "dry run: " + r.pendingAfter() + " expired rows pending in " + r.scopes().size() + " scope(s) of " + r.table()
                     + ", oldest expired " + age(r.oldestExpiredAgeSeconds()) + " ago; nothing deleted"
-                    + (r.refusal() == null ? "" : "; a real sweep would refuse: " + r.refusal());
+                    + (r.refusal() == null ? "" : "; a real sweep would refuse: " + r.refusal())
+                    + "\nplan: " + r.planSummary() + largestScopes(r);
             return StepOutcome.verdict(r.refusal() == null ? Status.PASS : Status.WARN, message, evidence).withMetrics(backlog(r));
         }
         String done = r.deleted() + " expired rows deleted from " + r.table() + " in " + r.batches() + " batches, "
@@ -79,6 +80,21 @@ final class SweepReport {
                     scoped(r.table(), s.hash()), pending));
         }
         return metrics;
+    }
+
+    /** The scopes with the most pending rows, for the DBA reading a dry run (all of them are in the JSON report). */
+    private static String largestScopes(SweepResult r) {
+        if (r.scopes().isEmpty() || r.scopes().get(0).values().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\nlargest scopes (pending, oldest expired, scope hash, values):");
+        r.scopes().stream().sorted(java.util.Comparator.comparingLong(SweepResult.ScopeResult::pendingBefore).reversed()).limit(10)
+                .forEach(s -> sb.append("\n  ").append(s.pendingBefore()).append("  ").append(age(s.oldestAgeBefore())).append("  ")
+                        .append(s.hash()).append("  ").append(String.join("/", s.values())));
+        if (r.scopes().size() > 10) {
+            sb.append("\n  ... and ").append(r.scopes().size() - 10).append(" more scopes");
+        }
+        return sb.toString();
     }
 
     /** Labels in a fixed order (table, then scope), so the textfile is the same on every run. */

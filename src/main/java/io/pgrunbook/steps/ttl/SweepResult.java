@@ -22,6 +22,7 @@ record SweepResult(
         double oldestExpiredAgeSeconds,
         long replicaLagPauses,
         List<String> plan,
+        String planSummary,
         String refusal) {
 
     double rowsPerSecond() {

@@ -74,6 +74,7 @@ final class TtlSweeper {
         List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
         PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
                 : new PlanCheck(c, table, config, sql).check(scopes.get(0).values());
+        LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
         return new Survey(table, sql, scopes, plan);
     }
 
@@ -83,7 +84,7 @@ final class TtlSweeper {
         long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
-                pending, oldest, 0, s.plan().lines(), s.refusal(config));
+                pending, oldest, 0, s.plan().lines(), s.plan().summary(), s.refusal(config));
     }
 
     /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
@@ -128,7 +129,7 @@ final class TtlSweeper {
             }).toList();
         }
         return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
-                pendingAfter, oldest, lagPauses, s.plan().lines(), null);
+                pendingAfter, oldest, lagPauses, s.plan().lines(), s.plan().summary(), null);
     }
 
     private SweepResult.ScopeResult sweepScope(Connection c, Survey s, SweepResult.ScopeResult scope) throws SQLException {
