@@ -28,7 +28,8 @@ final class PlanCheck {
             StringBuilder current = null;
             for (String line : lines) {
                 if (line.startsWith("-- select batch") || line.startsWith("-- delete batch")) {
-                    current = new StringBuilder(line.startsWith("-- select") ? "select batch:" : "delete batch:");
+                    current = new StringBuilder(line.startsWith("-- select") ? "select batch:"
+                            : line.startsWith("-- delete batch again") ? "when a row is held:" : "delete batch:");
                     parts.add(null);
                 } else if (line.startsWith("--   ") && current != null) {
                     current.append(current.charAt(current.length() - 1) == ':' ? " " : " > ").append(line.substring(2).strip());
@@ -59,11 +60,14 @@ final class PlanCheck {
         lines.add("-- select batch (read, no locks), for scope " + ScopeHash.of(scope) + ":");
         lines.addAll(List.of(sql.selectFirst.split("\n")));
         JsonNode select = explain("EXPLAIN (FORMAT JSON) " + sql.selectFirst, scope, true, lines);
-        lines.add("-- delete batch (one statement, its own transaction):");
+        lines.add("-- delete batch (its own transaction, lock_timeout 1ms: waits for no row):");
+        lines.addAll(List.of(sql.deleteDirect.split("\n")));
+        JsonNode direct = explain("EXPLAIN (FORMAT JSON) " + sql.deleteDirect, scope, null, lines);
+        lines.add("-- delete batch again when a row was held (SKIP LOCKED, counts the rows skipped):");
         lines.addAll(List.of(sql.delete.split("\n")));
         JsonNode delete = explain("EXPLAIN (FORMAT JSON) " + sql.delete, scope, false, lines);
         String index = expiryIndex(select);
-        boolean fansOut = maxTaskCount(select) > 1 || maxTaskCount(delete) > 1;
+        boolean fansOut = maxTaskCount(select) > 1 || maxTaskCount(delete) > 1 || maxTaskCount(direct) > 1;
         lines.add(index != null ? "-- the select batch uses index " + index + " on the expiry"
                 : "-- the select batch uses NO index on the expiry " + config.expiryDescription());
         if (fansOut) {
@@ -72,10 +76,16 @@ final class PlanCheck {
         return new Result(lines, index, fansOut);
     }
 
-    private JsonNode explain(String text, List<String> scope, boolean select, List<String> lines) throws SQLException {
+    /** @param select true: the select batch; false: the SKIP LOCKED delete; null: the direct delete */
+    private JsonNode explain(String text, List<String> scope, Boolean select, List<String> lines) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(text)) {
             int i = 1;
-            if (select) {
+            if (select == null) {
+                i = TtlSweeper.bindScope(ps, i, scope);
+                for (int k = 0; k < sql.keyArity(); k++) {
+                    ps.setArray(i++, c.createArrayOf("text", new String[0]));
+                }
+            } else if (select) {
                 i = TtlSweeper.bindScope(ps, i, scope);
                 ps.setInt(i, config.selectBatchSize());
             } else if (sql.byCtid) {

@@ -31,7 +31,8 @@ final class SweepReport {
             return StepOutcome.verdict(r.refusal() == null ? Status.PASS : Status.WARN, message, evidence).withMetrics(backlog(r));
         }
         String done = r.deleted() + " expired rows deleted from " + r.table() + " in " + r.batches() + " batches, "
-                + Math.round(r.rowsPerSecond()) + " rows/s, " + r.skippedLocked() + " skipped (locked by another session)";
+                + Math.round(r.rowsPerSecond()) + " rows/s, " + r.skippedLocked() + " skipped (locked by another session), longest batch "
+                + r.longestBatch().toMillis() + " ms";
         Status status;
         String message;
         if ("interrupted".equals(r.stoppedBy())) {
@@ -61,6 +62,10 @@ final class SweepReport {
         metrics.add(Metric.counter("ttl_cleanup_skipped_locked_total", "Expired rows skipped because another session held them.", t, r.skippedLocked()));
         metrics.add(Metric.gauge("ttl_sweep_duration_seconds", "How long the sweep ran.", t, r.duration().toMillis() / 1000.0));
         metrics.add(Metric.gauge("ttl_sweep_rows_per_second", "Rows deleted per second over the sweep.", t, Math.round(r.rowsPerSecond())));
+        metrics.add(Metric.gauge("ttl_sweep_longest_batch_seconds", "The longest delete batch (one transaction), client-side.", t,
+                r.longestBatch().toNanos() / 1e9));
+        metrics.add(Metric.counter("ttl_sweep_replica_lag_pauses_total", "Pauses because a replica lagged more than max_replica_lag.", t,
+                r.replicaLagPauses()));
         metrics.add(Metric.gauge("ttl_sweep_complete", "1 when every selected scope was swept, 0 when stopped early.", t, r.complete() ? 1 : 0));
         if (r.pendingAfter() >= 0) {
             metrics.addAll(backlog(r));

@@ -21,6 +21,7 @@ record SweepResult(
         long pendingAfter,
         double oldestExpiredAgeSeconds,
         long replicaLagPauses,
+        Duration longestBatch,
         List<String> plan,
         String planSummary,
         String refusal) {

@@ -22,6 +22,11 @@ final class TtlSql {
     final String selectNext;
     /** Locks what it can of a batch (skipping rows others hold), deletes those still expired at delete time. */
     final String delete;
+    /**
+     * The fast path: deletes the batch's rows still expired, as one statement, without locking them
+     * first; run with a 1 ms lock_timeout so a row someone holds sends the batch to {@link #delete}.
+     */
+    final String deleteDirect;
     /** Rows addressed by ctid (a table without a primary key) rather than by key columns. */
     final boolean byCtid;
 
@@ -60,10 +65,15 @@ final class TtlSql {
         // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
         selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
         byCtid = table.byCtid();
+        deleteDirect = table.byCtid()
+                ? "DELETE FROM " + t + " WHERE " + scopeEq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry + " < statement_timestamp()"
+                : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
+                        + " < statement_timestamp()";
         delete = table.byCtid() ? deleteByCtid(t, scopeEq, expiry) : deleteByKey(t, scopeEq, expiry, keys);
     }
 
-    private String deleteByKey(String t, String scopeEq, String expiry, List<String> keys) {
+    /** The batch's keys, given as one text array per key column, cast back to the columns' types. */
+    private String candidates(List<String> keys) {
         List<String> arrays = new ArrayList<>();
         List<String> casts = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -71,8 +81,12 @@ final class TtlSql {
             casts.add("CAST(c.k" + i + " AS " + table.rowKeyTypes().get(i) + ")");
         }
         String aliases = IntStream.range(0, keys.size()).mapToObj(i -> "k" + i).collect(Collectors.joining(", "));
+        return "SELECT " + String.join(", ", casts) + " FROM unnest(" + String.join(", ", arrays) + ") AS c(" + aliases + ")";
+    }
+
+    private String deleteByKey(String t, String scopeEq, String expiry, List<String> keys) {
         String keyList = String.join(", ", keys);
-        return "WITH candidates AS (SELECT " + String.join(", ", casts) + " FROM unnest(" + String.join(", ", arrays) + ") AS c(" + aliases + ")),\n"
+        return "WITH candidates AS (" + candidates(keys) + "),\n"
                 + "locked AS (SELECT " + keyList + " FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (SELECT * FROM candidates)"
                 + " FOR UPDATE SKIP LOCKED),\n"
                 + "deleted AS (DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (SELECT * FROM locked)"

@@ -17,8 +17,8 @@ import java.util.Set;
  * identifies a row inside one scope, and its Citus distribution column if it has one. Every
  * identifier the sweep's SQL contains was checked here first.
  *
- * @param keyColumns the primary key columns that are not scope columns; empty means rows are
- *                   addressed by ctid (a table without a primary key, never a Citus one)
+ * @param keyColumns the primary key columns that are not scope columns, which address a row on a
+ *                   Citus shard; a plain table's rows are addressed by ctid (no index descent per row)
  */
 record TtlTable(
         long oid,
@@ -146,8 +146,12 @@ record TtlTable(
         }
     }
 
+    /**
+     * Plain tables: by ctid, a direct heap fetch. Safe although a ctid can be reused: every delete
+     * re-checks the scope and the expiry of whatever row it finds there.
+     */
     boolean byCtid() {
-        return keyColumns.isEmpty();
+        return distributionColumn == null || keyColumns.isEmpty();
     }
 
     /** The columns (or ctid) that, with the scope, address one row. */

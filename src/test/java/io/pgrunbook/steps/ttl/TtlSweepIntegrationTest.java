@@ -71,7 +71,8 @@ class TtlSweepIntegrationTest {
         StepResult r = runStep(db, SEED + ", dry_run: true");
         assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
         assertThat(r.message()).contains("dry run: 300 expired rows pending in 150 scope(s)", "nothing deleted");
-        assertThat(r.evidence().observed()).contains("FOR UPDATE SKIP LOCKED", "uses index ext_storage_records_ttl_idx");
+        assertThat(r.evidence().observed()).contains("when a row is held:", "LockRows", "Tid Scan", "uses index ext_storage_records_ttl_idx");
+        assertThat(r.message()).contains("plan: select batch:");
         assertThat(r.evidence().rows()).allSatisfy(row -> assertThat(row.get(2)).isEqualTo(2L));
         assertThat(count(db, EXPIRED)).isEqualTo(300);
         assertThat(metric(r, "ttl_expired_rows_pending")).isEqualTo(300);
