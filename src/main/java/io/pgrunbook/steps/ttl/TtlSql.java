@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The sweep's statements for one table. Identifiers come from {@link TtlTable} (checked against the
+ * The sweep's statements for one table: across scopes on a plain table, scope by scope with a
+ * sample or on Citus. Every batch binds its "range" first: the scope's values within one scope,
+ * the fixed scope values (--tenant...) across scopes. Identifiers come from {@link TtlTable} (checked against the
  * catalog and quoted); every value is a bind parameter. Each statement names the scope's columns
  * with equality, so on a Citus table whose distribution column is a scope column the coordinator
  * routes it to one shard.
@@ -27,6 +29,8 @@ final class TtlSql {
      * first; run with a 1 ms lock_timeout so a row someone holds sends the batch to {@link #delete}.
      */
     final String deleteDirect;
+    /** Batches walk the whole table across scopes (a plain table, no sample) rather than one scope at a time. */
+    final boolean global;
     /** Rows addressed by ctid (a table without a primary key) rather than by key columns. */
     final boolean byCtid;
 
@@ -52,24 +56,70 @@ final class TtlSql {
             pending = base + " ORDER BY " + scopeList;
             pendingSample = base + " ORDER BY random() LIMIT ?";
         }
-        String scopeEq = scopeEquality();
-        List<String> keys = table.rowKeySql();
-        String keyText = keys.stream().map(k -> k + "::text").collect(Collectors.joining(", "));
-        String keyList = String.join(", ", keys);
-        String head = "SELECT " + keyText + ", " + expiry + "::text AS expiry FROM " + t + " WHERE " + scopeEq + expired;
-        String order = " ORDER BY " + expiry + ", " + keyList + " LIMIT ?";
-        selectFirst = head + order;
-        String cursorKeys = IntStream.range(0, keys.size()).mapToObj(i -> "CAST(? AS " + table.rowKeyTypes().get(i) + ")")
-                .collect(Collectors.joining(", "));
-        String cursor = "CAST(? AS " + table.expiryType() + ")";
-        // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
-        selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
         byCtid = table.byCtid();
-        deleteDirect = table.byCtid()
-                ? "DELETE FROM " + t + " WHERE " + scopeEq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry + " < statement_timestamp()"
-                : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
-                        + " < statement_timestamp()";
-        delete = table.byCtid() ? deleteByCtid(t, scopeEq, expiry) : deleteByKey(t, scopeEq, expiry, keys);
+        global = byCtid && config.sample() == 0 && !scopes.isEmpty();
+        List<String> keys = table.rowKeySql();
+        String keyList = String.join(", ", keys);
+        if (global) {
+            // One walk over the whole expiry index in its own order (scope columns, then expiry):
+            // batches cross scopes, so a table of many small scopes needs no statement per scope.
+            String eq = filterEquality();
+            String cols = scopeList + ", " + expiry;
+            String casts = scopes.stream().map(c -> "CAST(? AS " + table.typeOf(c) + ")").collect(Collectors.joining(", "))
+                    + ", CAST(? AS " + table.expiryType() + ")";
+            String head = "SELECT ctid::text, " + scopes.stream().map(c -> TtlTable.quote(c) + "::text").collect(Collectors.joining(", "))
+                    + ", " + expiry + "::text AS expiry FROM " + t + " WHERE " + eq + expired;
+            String order = " ORDER BY " + cols + ", ctid LIMIT ?";
+            selectFirst = head + order;
+            // The first comparison is an index condition (the index's own columns); the second breaks ties.
+            selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND (" + cols + ", ctid) > (" + casts + ", CAST(? AS tid))" + order;
+            deleteDirect = deleteDirectByCtid(t, eq, expiry);
+            delete = deleteByCtid(t, eq, expiry);
+        } else {
+            String scopeEq = scopeEquality();
+            String keyText = keys.stream().map(k -> k + "::text").collect(Collectors.joining(", "));
+            String head = "SELECT " + keyText + ", " + expiry + "::text AS expiry FROM " + t + " WHERE " + scopeEq + expired;
+            String order = " ORDER BY " + expiry + ", " + keyList + " LIMIT ?";
+            selectFirst = head + order;
+            String cursorKeys = IntStream.range(0, keys.size()).mapToObj(i -> "CAST(? AS " + table.rowKeyTypes().get(i) + ")")
+                    .collect(Collectors.joining(", "));
+            String cursor = "CAST(? AS " + table.expiryType() + ")";
+            // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
+            selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
+            deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, expiry)
+                    : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
+                            + " < statement_timestamp()";
+            delete = byCtid ? deleteByCtid(t, scopeEq, expiry) : deleteByKey(t, scopeEq, expiry, keys);
+        }
+    }
+
+    /**
+     * The values a later select batch binds after the range's values, from the last row of the
+     * previous batch: [expiry, expiry, keys...] in a scope, [scopes..., expiry] twice then ctid across scopes.
+     */
+    List<String> cursor(List<String> lastRow) {
+        List<String> out = new ArrayList<>();
+        if (global) {
+            List<String> tuple = lastRow.subList(1, lastRow.size());
+            out.addAll(tuple);
+            out.addAll(tuple);
+            out.add(lastRow.get(0));
+        } else {
+            String expiry = lastRow.get(lastRow.size() - 1);
+            out.add(expiry);
+            out.add(expiry);
+            out.addAll(lastRow.subList(0, lastRow.size() - 1));
+        }
+        return out;
+    }
+
+    /** The scope a selected row belongs to (across scopes), or the fixed scope (within one). */
+    List<String> scopeOf(List<String> row, List<String> fixedScope) {
+        return global ? List.copyOf(row.subList(1, 1 + config.scopeColumns().size())) : fixedScope;
+    }
+
+    private static String deleteDirectByCtid(String t, String eq, String expiry) {
+        return "DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry + " < statement_timestamp() RETURNING ctid::text";
     }
 
     /** The batch's keys, given as one text array per key column, cast back to the columns' types. */
@@ -94,17 +144,27 @@ final class TtlSql {
                 + "SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM deleted) AS deleted";
     }
 
-    private static String deleteByCtid(String t, String scopeEq, String expiry) {
-        return "WITH locked AS (SELECT ctid FROM " + t + " WHERE " + scopeEq + "ctid = ANY(CAST(? AS text[])::tid[]) FOR UPDATE SKIP LOCKED),\n"
-                + "deleted AS (DELETE FROM " + t + " WHERE " + scopeEq + "ctid = ANY(ARRAY(SELECT ctid FROM locked))"
-                + " AND " + expiry + " < statement_timestamp() RETURNING 1)\n"
-                + "SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM deleted) AS deleted";
+    /** Returns ('locked', ctid) for each row it could lock and ('deleted', ctid) for each it deleted. */
+    private static String deleteByCtid(String t, String eq, String expiry) {
+        return "WITH locked AS (SELECT ctid FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) FOR UPDATE SKIP LOCKED),\n"
+                + "deleted AS (DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(ARRAY(SELECT ctid FROM locked))"
+                + " AND " + expiry + " < statement_timestamp() RETURNING ctid)\n"
+                + "SELECT 'locked' AS what, ctid::text FROM locked UNION ALL SELECT 'deleted', ctid::text FROM deleted";
     }
 
     /** "a = CAST(? AS uuid) AND b = CAST(? AS text) AND " for the scope columns, in order. */
     private String scopeEquality() {
         StringBuilder sb = new StringBuilder();
         for (String s : config.scopeColumns()) {
+            sb.append(equalsParam(s)).append(" AND ");
+        }
+        return sb.toString();
+    }
+
+    /** "a = CAST(? AS uuid) AND " for the fixed scope values (--tenant, --namespace), in their order. */
+    private String filterEquality() {
+        StringBuilder sb = new StringBuilder();
+        for (String s : config.scopeFilter().keySet()) {
             sb.append(equalsParam(s)).append(" AND ");
         }
         return sb.toString();

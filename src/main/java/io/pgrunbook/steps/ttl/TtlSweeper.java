@@ -26,6 +26,14 @@ final class TtlSweeper {
     static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('pgrunbook.ttl.sweep'), hashtext(?))";
     /** The fast path's bound on waiting for a row lock: in effect, do not wait. */
     static final String NO_LOCK_WAIT = "SELECT set_config('lock_timeout', '1ms', true)";
+    /**
+     * The sweep reads through the expiry index whenever one can serve it, even where the planner
+     * would scan a small table instead: the EXPLAIN that checks for the index then sees the same plan
+     * the batches run with, and without such an index it still shows the scan, and the sweep refuses.
+     */
+    static final String PREFER_INDEX = "SET enable_seqscan = off";
+    static final String PREFER_INDEX_LOCAL = "SET LOCAL enable_seqscan = off";
+    static final String RESET_PREFER_INDEX = "RESET enable_seqscan";
     static final String REPLICA_LAG = "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication";
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
@@ -45,7 +53,6 @@ final class TtlSweeper {
     private long skipped;
     private long lagPauses;
     private long longestBatchNanos;
-    private long lockedBatches;
     private String stoppedBy;
     private long started;
     private long lastProgress;
@@ -77,13 +84,14 @@ final class TtlSweeper {
         TtlSql sql = new TtlSql(table, config);
         List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
         PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
-                : new PlanCheck(c, table, config, sql).check(scopes.get(0).values());
+                : new PlanCheck(c, table, config, sql).check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
         LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
         return new Survey(table, sql, scopes, plan);
     }
 
     SweepResult dryRun(Connection c) throws SQLException {
         long t0 = System.nanoTime();
+        execute(c, PREFER_INDEX_LOCAL);
         Survey s = survey(c);
         long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
@@ -93,6 +101,26 @@ final class TtlSweeper {
 
     /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
     SweepResult sweep(Connection c) throws SQLException {
+        execute(c, PREFER_INDEX);
+        try {
+            return sweepPreferringIndex(c);
+        } finally {
+            try {
+                execute(c, RESET_PREFER_INDEX);
+            } catch (SQLException e) {
+                // The pool must not lend this session on with the setting: drop the connection.
+                c.abort(Runnable::run);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    private SweepResult sweepPreferringIndex(Connection c) throws SQLException {
         started = System.nanoTime();
         lastProgress = started;
         Survey s = survey(c);
@@ -105,93 +133,135 @@ final class TtlSweeper {
             throw new TtlConfigException("another ttl.sweep of " + table + " is running (advisory lock pgrunbook.ttl.sweep/" + table
                     + " is held); wait for it to finish, or look for it in pg_stat_activity");
         }
-        List<SweepResult.ScopeResult> done = new ArrayList<>();
+        Map<List<String>, long[]> counts = new LinkedHashMap<>();
         try {
-            for (SweepResult.ScopeResult scope : s.scopes()) {
-                if (shouldStop()) {
-                    break;
+            if (s.sql().global) {
+                if (!s.scopes().isEmpty()) {
+                    sweepRange(c, s.sql(), List.copyOf(config.scopeFilter().values()), null, counts);
                 }
-                done.add(sweepScope(c, s, scope));
+            } else {
+                for (SweepResult.ScopeResult scope : s.scopes()) {
+                    if (shouldStop()) {
+                        break;
+                    }
+                    counts.computeIfAbsent(scope.values(), k -> new long[3]);
+                    sweepRange(c, s.sql(), scope.values(), scope.values(), counts);
+                }
             }
+        } catch (SQLException e) {
+            if (!(cancelled.getAsBoolean() && SqlStates.QUERY_CANCELED.equals(e.getSQLState()))) {
+                throw e;
+            }
+            stoppedBy = "interrupted";
         } finally {
             unlock(c, table);
         }
+        Map<List<String>, SweepResult.ScopeResult> after = new LinkedHashMap<>();
         long pendingAfter = -1;
         double oldest = 0;
-        List<SweepResult.ScopeResult> reported = done;
         if (!"interrupted".equals(stoppedBy)) {
-            Map<List<String>, SweepResult.ScopeResult> after = new LinkedHashMap<>();
             for (SweepResult.ScopeResult r : pending(c, s.sql(), false)) {
                 after.put(r.values(), r);
             }
             pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
             oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
-            reported = done.stream().map(r -> {
-                SweepResult.ScopeResult a = after.get(r.values());
-                return new SweepResult.ScopeResult(r.values(), r.pendingBefore(), r.oldestAgeBefore(), r.deleted(), r.batches(),
-                        r.skippedLocked(), a == null ? 0 : a.pendingBefore());
-            }).toList();
+        }
+        List<SweepResult.ScopeResult> reported = new ArrayList<>();
+        for (SweepResult.ScopeResult before : s.scopes()) {
+            long[] n = counts.get(before.values());
+            if (n == null && !s.sql().global) {
+                continue; // not reached before the sweep stopped
+            }
+            n = n == null ? new long[3] : n;
+            SweepResult.ScopeResult a = after.get(before.values());
+            long left = "interrupted".equals(stoppedBy) ? -1 : a == null ? 0 : a.pendingBefore();
+            reported.add(new SweepResult.ScopeResult(before.values(), before.pendingBefore(), before.oldestAgeBefore(), n[0], n[1], n[2], left));
         }
         return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
                 pendingAfter, oldest, lagPauses, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null);
     }
 
-    private SweepResult.ScopeResult sweepScope(Connection c, Survey s, SweepResult.ScopeResult scope) throws SQLException {
-        long scopeDeleted = 0;
-        long scopeBatches = 0;
-        long scopeSkipped = 0;
+    /**
+     * Select batches in keyset order over one range (one scope, or all of them), each followed by its
+     * delete batches; counts per scope go to {deleted, batches, skipped}.
+     */
+    private void sweepRange(Connection c, TtlSql sql, List<String> range, List<String> fixedScope, Map<List<String>, long[]> counts)
+            throws SQLException {
         List<String> cursor = null;
-        try {
-            while (!shouldStop()) {
-                List<List<String>> rows = selectBatch(c, s.sql(), scope.values(), cursor);
-                if (rows.isEmpty()) {
-                    break;
-                }
-                cursor = rows.get(rows.size() - 1);
-                hooks.afterSelect(scope.values(), rows.size());
-                for (int from = 0; from < rows.size(); from += config.deleteBatchSize()) {
-                    if (shouldStop()) {
-                        break;
-                    }
-                    waitForReplicas(c);
-                    List<List<String>> chunk = rows.subList(from, Math.min(rows.size(), from + config.deleteBatchSize()));
-                    long t0 = System.nanoTime();
-                    long[] lockedAndDeleted = deleteBatch(c, s.sql(), scope.values(), chunk);
-                    longestBatchNanos = Math.max(longestBatchNanos, System.nanoTime() - t0);
-                    batches++;
-                    scopeBatches++;
-                    deleted += lockedAndDeleted[1];
-                    scopeDeleted += lockedAndDeleted[1];
-                    skipped += chunk.size() - lockedAndDeleted[0];
-                    scopeSkipped += chunk.size() - lockedAndDeleted[0];
-                    progress();
-                    throttle();
-                }
-                if (rows.size() < config.selectBatchSize()) {
-                    break;
-                }
+        while (!shouldStop()) {
+            List<List<String>> rows = selectBatch(c, sql, range, cursor);
+            if (rows.isEmpty()) {
+                return;
             }
-        } catch (SQLException e) {
-            if (cancelled.getAsBoolean() && SqlStates.QUERY_CANCELED.equals(e.getSQLState())) {
-                stoppedBy = "interrupted";
-            } else {
-                throw e;
+            cursor = sql.cursor(rows.get(rows.size() - 1));
+            hooks.afterSelect(sql.scopeOf(rows.get(0), fixedScope), rows.size());
+            for (int from = 0; from < rows.size(); from += config.deleteBatchSize()) {
+                if (shouldStop()) {
+                    return;
+                }
+                waitForReplicas(c);
+                List<List<String>> chunk = rows.subList(from, Math.min(rows.size(), from + config.deleteBatchSize()));
+                long t0 = System.nanoTime();
+                BatchOutcome outcome = deleteBatch(c, sql, range, chunk);
+                longestBatchNanos = Math.max(longestBatchNanos, System.nanoTime() - t0);
+                batches++;
+                java.util.Set<List<String>> touched = new java.util.HashSet<>();
+                for (int r = 0; r < chunk.size(); r++) {
+                    List<String> row = chunk.get(r);
+                    List<String> scope = sql.scopeOf(row, fixedScope);
+                    long[] n = counts.computeIfAbsent(scope, k -> new long[3]);
+                    if (touched.add(scope)) {
+                        n[1]++;
+                    }
+                    if (outcome.deleted(r)) {
+                        n[0]++;
+                        deleted++;
+                    } else if (outcome.skipped(r)) {
+                        n[2]++;
+                        skipped++;
+                    }
+                }
+                if (outcome.byCount()) {
+                    long[] n = counts.computeIfAbsent(fixedScope, k -> new long[3]);
+                    n[0] += outcome.deletedCount;
+                    n[2] += outcome.skippedCount;
+                    deleted += outcome.deletedCount;
+                    skipped += outcome.skippedCount;
+                }
+                progress();
+                throttle();
+            }
+            if (rows.size() < config.selectBatchSize()) {
+                return;
             }
         }
-        return new SweepResult.ScopeResult(scope.values(), scope.pendingBefore(), scope.oldestAgeBefore(), scopeDeleted, scopeBatches,
-                scopeSkipped, -1);
     }
 
-    private List<List<String>> selectBatch(Connection c, TtlSql sql, List<String> scope, List<String> cursor) throws SQLException {
+    /**
+     * What a delete batch did to its rows: by row (ctid tables, whose statements return the ctids
+     * they locked and deleted) or by count (key tables on Citus).
+     */
+    private record BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk,
+            long deletedCount, long skippedCount) {
+        boolean byCount() {
+            return deletedIds == null;
+        }
+
+        boolean deleted(int r) {
+            return deletedIds != null && deletedIds.contains(chunk.get(r).get(0));
+        }
+
+        /** Held by another session: not locked by the SKIP LOCKED statement (a direct delete skips nothing). */
+        boolean skipped(int r) {
+            return lockedIds != null && !lockedIds.contains(chunk.get(r).get(0));
+        }
+    }
+
+    private List<List<String>> selectBatch(Connection c, TtlSql sql, List<String> range, List<String> cursor) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(cursor == null ? sql.selectFirst : sql.selectNext)) {
-            int i = bindScope(ps, 1, scope);
+            int i = bindScope(ps, 1, range);
             if (cursor != null) {
-                String expiry = cursor.get(cursor.size() - 1);
-                ps.setString(i++, expiry);
-                ps.setString(i++, expiry);
-                for (int k = 0; k < cursor.size() - 1; k++) {
-                    ps.setString(i++, cursor.get(k));
-                }
+                i = bindScope(ps, i, cursor);
             }
             ps.setInt(i, config.selectBatchSize());
             ps.setFetchSize(config.selectBatchSize());
@@ -211,41 +281,44 @@ final class TtlSweeper {
     }
 
     /**
-     * One batch, one transaction: returns {rows locked, rows deleted}. First a plain DELETE that may
-     * not wait for any row lock (lock_timeout 1 ms); when a row is held by someone, that attempt rolls
-     * back and the batch runs again locking with SKIP LOCKED, which counts what it skipped. Locking
-     * every row first would double the work (a WAL record and a dirty page per row) for the rare
-     * batch that meets a held row.
+     * One batch, one transaction. First a plain DELETE that may not wait for any row lock
+     * (lock_timeout 1 ms); when a row is held by someone, that attempt rolls back and the batch runs
+     * again locking with SKIP LOCKED, which tells what it skipped. Locking every row first would
+     * double the work (a WAL record and a dirty page per row) for the rare batch that meets a held row.
      */
-    private long[] deleteBatch(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
-        Long direct = deleteDirect(c, sql, scope, chunk);
+    private BatchOutcome deleteBatch(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
+        BatchOutcome direct = deleteDirect(c, sql, range, chunk);
         if (direct != null) {
-            return new long[] {chunk.size(), direct};
+            return direct;
         }
-        lockedBatches++;
-        return deleteSkippingLocked(c, sql, scope, chunk);
+        return sql.byCtid ? deleteByCtid(c, sql, range, chunk) : deleteByKey(c, sql, range, chunk);
     }
 
-    private Long deleteDirect(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
+    private BatchOutcome deleteDirect(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
         c.setAutoCommit(false);
         try {
             try (PreparedStatement ps = c.prepareStatement(NO_LOCK_WAIT)) {
                 ps.execute();
             }
-            long n;
+            BatchOutcome outcome;
             try (PreparedStatement ps = c.prepareStatement(sql.deleteDirect)) {
-                int i = 1;
+                int i = bindScope(ps, 1, range);
                 if (sql.byCtid) {
-                    i = bindScope(ps, i, scope);
                     ps.setArray(i, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
+                    java.util.Set<String> gone = new java.util.HashSet<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            gone.add(rs.getString(1));
+                        }
+                    }
+                    outcome = new BatchOutcome(gone, null, chunk, 0, 0);
                 } else {
-                    i = bindScope(ps, i, scope);
                     bindKeys(c, ps, i, sql, chunk);
+                    outcome = new BatchOutcome(null, null, chunk, ps.executeUpdate(), 0);
                 }
-                n = ps.executeUpdate();
             }
             c.commit();
-            return n;
+            return outcome;
         } catch (SQLException e) {
             c.rollback();
             if (SqlStates.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !cancelled.getAsBoolean()) {
@@ -269,31 +342,32 @@ final class TtlSweeper {
         return i;
     }
 
-    private long[] deleteSkippingLocked(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
-        if (sql.byCtid) {
-            return deleteByCtid(c, sql, scope, chunk);
-        }
+    private BatchOutcome deleteByKey(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
             int i = bindKeys(c, ps, 1, sql, chunk);
             // The scope's values bind twice: once for "locked", once for "deleted".
-            i = bindScope(ps, i, scope);
-            bindScope(ps, i, scope);
+            i = bindScope(ps, i, range);
+            bindScope(ps, i, range);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new BatchOutcome(null, null, chunk, rs.getLong(2), chunk.size() - rs.getLong(1));
             }
         }
     }
 
-    private long[] deleteByCtid(Connection c, TtlSql sql, List<String> scope, List<List<String>> chunk) throws SQLException {
+    private BatchOutcome deleteByCtid(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
-            int i = bindScope(ps, 1, scope);
+            int i = bindScope(ps, 1, range);
             ps.setArray(i++, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
-            bindScope(ps, i, scope);
+            bindScope(ps, i, range);
+            java.util.Set<String> locked = new java.util.HashSet<>();
+            java.util.Set<String> gone = new java.util.HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                while (rs.next()) {
+                    ("locked".equals(rs.getString(1)) ? locked : gone).add(rs.getString(2));
+                }
             }
+            return new BatchOutcome(gone, locked, chunk, 0, 0);
         }
     }
 

@@ -51,6 +51,7 @@ class TtlSweepIntegrationTest {
         assertThat(count(db, EXPIRED)).isEqualTo(300);
         StepResult r = runStep(db, SEED + ", delete_batch_size: 1");
         assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
+        assertThat(r.evidence().rows()).allSatisfy(row -> assertThat(row.get(3)).isEqualTo(2L));
         assertThat(count(db, EXPIRED)).isZero();
         assertThat(count(db, LIVE)).isEqualTo(2700);
         assertThat(count(db, "SELECT count(DISTINCT (tenant_id, install_id, namespace)) FROM ext_storage_records")).isEqualTo(150);
@@ -59,10 +60,18 @@ class TtlSweepIntegrationTest {
         assertThat(r.evidence().rows()).hasSize(150);
         assertThat(r.evidence().observed()).contains("ext_storage_records_ttl_idx");
 
-        // Larger batches: one batch per scope (2 expired rows each).
+        // Larger batches cross scopes on a plain table: 300 rows, batches of 128.
         TtlHarness.loadSeed(db);
-        StepResult again = runStep(db, SEED + ", delete_batch_size: 1000");
-        assertThat(metric(again, "ttl_cleanup_batches_total")).isEqualTo(150);
+        StepResult again = runStep(db, SEED + ", delete_batch_size: 128");
+        assertThat(metric(again, "ttl_cleanup_batches_total")).isEqualTo(3);
+        assertThat(again.evidence().rows()).hasSize(150).allSatisfy(row -> assertThat(row.get(3)).isEqualTo(2L));
+        assertThat(count(db, EXPIRED)).isZero();
+        assertThat(count(db, LIVE)).isEqualTo(2700);
+
+        // A sample sweeps scope by scope: one batch per scope (2 expired rows each).
+        TtlHarness.loadSeed(db);
+        StepResult sampled = runStep(db, SEED + ", sample: 150, delete_batch_size: 1000");
+        assertThat(metric(sampled, "ttl_cleanup_batches_total")).isEqualTo(150);
         assertThat(count(db, EXPIRED)).isZero();
     }
 
@@ -158,12 +167,12 @@ class TtlSweepIntegrationTest {
                 cancellation.cancel();
             }
         };
-        RunReport report = TtlHarness.run(TtlHarness.sweep(db, SEED + ", delete_batch_size: 1"), cancellation);
+        RunReport report = TtlHarness.run(TtlHarness.sweep(db, SEED + ", select_batch_size: 2, delete_batch_size: 1"), cancellation);
         StepResult r = report.steps().get(0);
         assertThat(r.status()).isEqualTo(Status.ERROR);
         assertThat(r.message()).contains("interrupted", "are committed", "run again to carry on");
         long deleted = (long) metric(r, "ttl_cleanup_deletes_total");
-        assertThat(deleted).isEqualTo(38); // 19 scopes of two rows, then the cancel before the 20th scope's first delete
+        assertThat(deleted).isEqualTo(38); // 19 select batches of two rows, then the cancel before the 20th batch's first delete
         assertThat(count(db, EXPIRED)).isEqualTo(300 - deleted);
         assertThat(r.metrics()).noneMatch(m -> m.name().equals("ttl_expired_rows_pending"));
         assertThat(metric(r, "ttl_sweep_complete")).isZero();
@@ -234,7 +243,7 @@ class TtlSweepIntegrationTest {
         assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
         assertThat(count(db, "SELECT count(*) FROM sessions WHERE expires < now()")).isZero();
         assertThat(count(db, "SELECT count(*) FROM sessions")).isEqualTo(2000);
-        assertThat(metric(r, "ttl_cleanup_batches_total")).isEqualTo(10); // 400 per owner: 2 batches each
+        assertThat(metric(r, "ttl_cleanup_batches_total")).isEqualTo(7); // 2000 rows across owners, 300 a batch
     }
 
     @Test
