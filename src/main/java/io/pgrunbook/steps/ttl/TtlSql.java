@@ -67,18 +67,28 @@ final class TtlSql {
             String cols = scopeList + ", " + expiry;
             String casts = scopes.stream().map(c -> "CAST(? AS " + table.typeOf(c) + ")").collect(Collectors.joining(", "))
                     + ", CAST(? AS " + table.expiryType() + ")";
-            String head = "SELECT ctid::text, " + scopes.stream().map(c -> TtlTable.quote(c) + "::text").collect(Collectors.joining(", "))
-                    + ", " + expiry + "::text AS expiry FROM " + t + " WHERE " + eq + expired;
-            String order = " ORDER BY " + cols + ", ctid LIMIT ?";
+            // Output columns get names of their own: ORDER BY "tenant_id" would otherwise sort by the
+            // text output column, not in the index's order, and the keyset cursor would skip rows.
+            String head = "SELECT ctid::text AS row_id, " + IntStream.range(0, scopes.size())
+                    .mapToObj(i -> TtlTable.quote(scopes.get(i)) + "::text AS scope_" + i).collect(Collectors.joining(", "))
+                    + ", " + expiry + "::text AS expiry_text FROM " + t + " WHERE " + eq + expired;
+            // ORDER BY exactly the index's columns, so an index scan stops after LIMIT rows; rows that tie
+            // with the cursor and were seen already are excluded by ctid (sorting by ctid too would make
+            // the planner sort everything after the cursor, every batch).
+            String order = " ORDER BY " + cols + " LIMIT ?";
             selectFirst = head + order;
-            // The first comparison is an index condition (the index's own columns); the second breaks ties.
-            selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND (" + cols + ", ctid) > (" + casts + ", CAST(? AS tid))" + order;
+            selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND NOT (ctid = ANY(CAST(? AS text[])::tid[]))" + order;
             deleteDirect = deleteDirectByCtid(t, eq, expiry);
             delete = deleteByCtid(t, eq, expiry);
         } else {
             String scopeEq = scopeEquality();
-            String keyText = keys.stream().map(k -> k + "::text").collect(Collectors.joining(", "));
-            String head = "SELECT " + keyText + ", " + expiry + "::text AS expiry FROM " + t + " WHERE " + scopeEq + expired;
+            String keyText = IntStream.range(0, keys.size()).mapToObj(i -> keys.get(i) + "::text AS key_" + i).collect(Collectors.joining(", "));
+            String head = "SELECT " + keyText + ", " + expiry + "::text AS expiry_text FROM " + t + " WHERE " + scopeEq + expired;
+            if (byCtid) {
+                String order = " ORDER BY " + expiry + " LIMIT ?";
+                selectFirst = head + order;
+                selectNext = head + " AND " + expiry + " >= CAST(? AS " + table.expiryType() + ") AND NOT (ctid = ANY(CAST(? AS text[])::tid[]))" + order;
+            } else {
             String order = " ORDER BY " + expiry + ", " + keyList + " LIMIT ?";
             selectFirst = head + order;
             String cursorKeys = IntStream.range(0, keys.size()).mapToObj(i -> "CAST(? AS " + table.rowKeyTypes().get(i) + ")")
@@ -86,6 +96,7 @@ final class TtlSql {
             String cursor = "CAST(? AS " + table.expiryType() + ")";
             // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
             selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
+            }
             deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, expiry)
                     : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
                             + " < statement_timestamp()";
@@ -93,23 +104,25 @@ final class TtlSql {
         }
     }
 
+    /** The ordering tuple of a selected row: what the keyset cursor compares (ctid tables). */
+    List<String> tuple(List<String> row) {
+        return global ? row.subList(1, row.size()) : List.of(row.get(row.size() - 1));
+    }
+
     /**
-     * The values a later select batch binds after the range's values, from the last row of the
-     * previous batch: [expiry, expiry, keys...] in a scope, [scopes..., expiry] twice then ctid across scopes.
+     * The values a later select batch binds after the range's values. Ctid tables: the last row's
+     * ordering tuple (then, bound separately, the ctids already seen at exactly that tuple); key
+     * tables: [expiry, expiry, keys...] of the last row.
      */
     List<String> cursor(List<String> lastRow) {
-        List<String> out = new ArrayList<>();
-        if (global) {
-            List<String> tuple = lastRow.subList(1, lastRow.size());
-            out.addAll(tuple);
-            out.addAll(tuple);
-            out.add(lastRow.get(0));
-        } else {
-            String expiry = lastRow.get(lastRow.size() - 1);
-            out.add(expiry);
-            out.add(expiry);
-            out.addAll(lastRow.subList(0, lastRow.size() - 1));
+        if (byCtid) {
+            return tuple(lastRow);
         }
+        List<String> out = new ArrayList<>();
+        String expiry = lastRow.get(lastRow.size() - 1);
+        out.add(expiry);
+        out.add(expiry);
+        out.addAll(lastRow.subList(0, lastRow.size() - 1));
         return out;
     }
 
