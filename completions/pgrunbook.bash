@@ -157,6 +157,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -166,15 +167,17 @@ function _complete_pgrunbook() {
   local cmds0=(run)
   local cmds1=(plan)
   local cmds2=(sandbox)
-  local cmds3=(completion)
-  local cmds4=(sandbox start)
-  local cmds5=(sandbox stop)
-  local cmds6=(sandbox status)
+  local cmds3=(ttl-sweep)
+  local cmds4=(completion)
+  local cmds5=(sandbox start)
+  local cmds6=(sandbox stop)
+  local cmds7=(sandbox status)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_pgrunbook_run; return $?; fi
@@ -188,7 +191,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan sandbox completion"
+  local commands="run plan sandbox ttl-sweep completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -298,6 +301,102 @@ function _picocli_pgrunbook_sandbox() {
   local commands="start stop status"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ttl-sweep` subcommand.
+function _picocli_pgrunbook_ttlsweep() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--table')
+      return
+      ;;
+    '--expiry-column')
+      return
+      ;;
+    '--expiry-expression')
+      return
+      ;;
+    '--scope-columns')
+      return
+      ;;
+    '--tenant')
+      return
+      ;;
+    '--install')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '--scope')
+      return
+      ;;
+    '--sample')
+      return
+      ;;
+    '--select-batch-size')
+      return
+      ;;
+    '--delete-batch-size')
+      return
+      ;;
+    '--rate-limit')
+      return
+      ;;
+    '--max-run-time')
+      return
+      ;;
+    '--pause')
+      return
+      ;;
+    '--lock-timeout')
+      return
+      ;;
+    '--statement-timeout')
+      return
+      ;;
+    '--max-replica-lag')
+      return
+      ;;
+    '--max-pending')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
