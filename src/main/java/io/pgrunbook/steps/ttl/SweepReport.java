@@ -32,7 +32,9 @@ final class SweepReport {
         }
         String done = r.deleted() + " expired rows deleted from " + r.table() + " in " + r.batches() + " batches, "
                 + Math.round(r.rowsPerSecond()) + " rows/s, " + r.skippedLocked() + " skipped (locked by another session), longest batch "
-                + r.longestBatch().toMillis() + " ms";
+                + r.longestBatch().toMillis() + " ms"
+                + (r.changedSinceSelected() == 0 ? "" : ", " + r.changedSinceSelected() + " changed since selected (updated or deleted by others; "
+                        + "any still expired are left for the next run)");
         Status status;
         String message;
         if ("interrupted".equals(r.stoppedBy())) {
@@ -62,6 +64,8 @@ final class SweepReport {
         metrics.add(Metric.counter("ttl_cleanup_skipped_locked_total", "Expired rows skipped because another session held them.", t, r.skippedLocked()));
         metrics.add(Metric.gauge("ttl_sweep_duration_seconds", "How long the sweep ran.", t, r.duration().toMillis() / 1000.0));
         metrics.add(Metric.gauge("ttl_sweep_rows_per_second", "Rows deleted per second over the sweep.", t, Math.round(r.rowsPerSecond())));
+        metrics.add(Metric.counter("ttl_cleanup_changed_rows_total", "Selected rows not deleted because they changed before their batch "
+                + "(updated, extended or deleted by others).", t, r.changedSinceSelected()));
         metrics.add(Metric.gauge("ttl_sweep_longest_batch_seconds", "The longest delete batch (one transaction), client-side.", t,
                 r.longestBatch().toNanos() / 1e9));
         metrics.add(Metric.counter("ttl_sweep_replica_lag_pauses_total", "Pauses because a replica lagged more than max_replica_lag.", t,

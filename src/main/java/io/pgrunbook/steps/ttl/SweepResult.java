@@ -21,6 +21,7 @@ record SweepResult(
         long pendingAfter,
         double oldestExpiredAgeSeconds,
         long replicaLagPauses,
+        long changedSinceSelected,
         Duration longestBatch,
         List<String> plan,
         String planSummary,

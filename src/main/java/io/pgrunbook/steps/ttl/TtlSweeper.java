@@ -55,6 +55,8 @@ final class TtlSweeper {
     private long skipped;
     private long lagPauses;
     private long longestBatchNanos;
+    /** Selected rows neither deleted nor skipped: updated (moved, or expiry pushed out) or deleted by someone since. */
+    private long changed;
     private String stoppedBy;
     private long started;
     private long lastProgress;
@@ -98,7 +100,7 @@ final class TtlSweeper {
         long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
-                pending, oldest, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config));
+                pending, oldest, 0, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config));
     }
 
     /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
@@ -180,7 +182,7 @@ final class TtlSweeper {
             reported.add(new SweepResult.ScopeResult(before.values(), before.pendingBefore(), before.oldestAgeBefore(), n[0], n[1], n[2], left));
         }
         return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
-                pendingAfter, oldest, lagPauses, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null);
+                pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null);
     }
 
     /**
@@ -233,6 +235,8 @@ final class TtlSweeper {
                     } else if (outcome.skipped(r)) {
                         n[2]++;
                         skipped++;
+                    } else if (!outcome.byCount()) {
+                        changed++;
                     }
                 }
                 if (outcome.byCount()) {

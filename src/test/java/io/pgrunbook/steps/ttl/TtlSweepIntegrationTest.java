@@ -122,7 +122,8 @@ class TtlSweepIntegrationTest {
         assertThat(count(db, "SELECT count(*) FROM ext_storage_records WHERE expires_at > now() AND expires_at < now() + interval '2 days'"))
                 .isEqualTo(2);
         assertThat(metric(r, "ttl_cleanup_skipped_locked_total")).isZero();
-        assertThat(r.message()).contains("298 expired rows deleted");
+        assertThat(metric(r, "ttl_cleanup_changed_rows_total")).isEqualTo(2);
+        assertThat(r.message()).contains("298 expired rows deleted", "2 changed since selected");
     }
 
     @Test
