@@ -53,7 +53,8 @@ start_writer() {
   while [ ! -f "$work/stop.ready" ]; do sleep 0.1; done
   sleep 0.5
 }
-stop_writer() { touch "$work/stop"; wait "$writer"; cat "$work/writer.out"; }
+# not in $(...): wait only works in the shell that started the writer
+stop_writer() { touch "$work/stop"; wait "$writer"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 metric() { awk -v m="$1" '$1 ~ "^"m"[{ ]" {print $NF; exit}' "$2"; }
 
@@ -64,7 +65,7 @@ for run in $(seq 1 "$runs"); do
 
   start_writer sweep_db
   "$here/pgrunbook" ttl-sweep --db "$base/sweep_db" --yes -q --report "prometheus=$work/sweep.prom" || true
-  w=$(stop_writer)
+  stop_writer; w=$(cat "$work/writer.out")
   rows=$(awk '/^ttl_cleanup_deletes_total\{/ {s += $NF} END {print s}' "$work/sweep.prom")
   secs=$(metric ttl_sweep_duration_seconds "$work/sweep.prom")
   longest=$(metric ttl_sweep_longest_batch_seconds "$work/sweep.prom")
@@ -75,7 +76,7 @@ for run in $(seq 1 "$runs"); do
   t0=$(date +%s%N)
   out=$("$psql_bin" -X -d "$base/delete_db" -c "DELETE FROM ext_storage_records WHERE expires_at < now()" 2>&1)
   t1=$(date +%s%N)
-  w=$(stop_writer)
+  stop_writer; w=$(cat "$work/writer.out")
   drows=$(echo "$out" | awk '/DELETE/ {print $2}')
   [ -n "$drows" ] || { echo "the DELETE failed: $out" >&2; exit 1; }
   dsecs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
