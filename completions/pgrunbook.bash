@@ -160,6 +160,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify-backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
@@ -181,33 +182,35 @@ function _complete_pgrunbook() {
   local cmds3=(backup)
   local cmds4=(verify-backup)
   local cmds5=(migrate)
-  local cmds6=(loadtest)
-  local cmds7=(sandbox)
-  local cmds8=(completion)
-  local cmds9=(migrate status)
-  local cmds10=(migrate up)
-  local cmds11=(migrate down)
-  local cmds12=(migrate validate)
-  local cmds13=(migrate baseline)
-  local cmds14=(migrate repair)
-  local cmds15=(migrate lint)
-  local cmds16=(sandbox start)
-  local cmds17=(sandbox stop)
-  local cmds18=(sandbox status)
+  local cmds6=(ttl-sweep)
+  local cmds7=(loadtest)
+  local cmds8=(sandbox)
+  local cmds9=(completion)
+  local cmds10=(migrate status)
+  local cmds11=(migrate up)
+  local cmds12=(migrate down)
+  local cmds13=(migrate validate)
+  local cmds14=(migrate baseline)
+  local cmds15=(migrate repair)
+  local cmds16=(migrate lint)
+  local cmds17=(sandbox start)
+  local cmds18=(sandbox stop)
+  local cmds19=(sandbox status)
 
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_completion; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_backup; return $?; fi
@@ -224,7 +227,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards backup verify-backup migrate loadtest sandbox completion"
+  local commands="run plan validate-shards backup verify-backup migrate ttl-sweep loadtest sandbox completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -560,6 +563,102 @@ function _picocli_pgrunbook_migrate() {
   local commands="status up down validate baseline repair lint"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ttl-sweep` subcommand.
+function _picocli_pgrunbook_ttlsweep() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--table')
+      return
+      ;;
+    '--expiry-column')
+      return
+      ;;
+    '--expiry-expression')
+      return
+      ;;
+    '--scope-columns')
+      return
+      ;;
+    '--tenant')
+      return
+      ;;
+    '--install')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '--scope')
+      return
+      ;;
+    '--sample')
+      return
+      ;;
+    '--select-batch-size')
+      return
+      ;;
+    '--delete-batch-size')
+      return
+      ;;
+    '--rate-limit')
+      return
+      ;;
+    '--max-run-time')
+      return
+      ;;
+    '--pause')
+      return
+      ;;
+    '--lock-timeout')
+      return
+      ;;
+    '--statement-timeout')
+      return
+      ;;
+    '--max-replica-lag')
+      return
+      ;;
+    '--max-pending')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

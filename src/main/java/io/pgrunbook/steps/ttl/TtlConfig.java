@@ -1,0 +1,91 @@
+package io.pgrunbook.steps.ttl;
+
+import io.pgrunbook.runbook.load.Durations;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one sweep does, read from a step's {@code with:}.
+ *
+ * @param scopeFilter fixed values for some scope columns (one tenant, one namespace)
+ * @param sample      sweep this many random scopes instead of all (0: all)
+ * @param rateLimit   rows deleted per second at most (0: unlimited)
+ * @param maxRunTime  stop starting batches after this long (zero: no limit)
+ * @param maxReplicaLag pause while a replica's replay lag exceeds this (zero: never)
+ * @param maxPending  fail when more expired rows than this remain afterwards (-1: no assertion)
+ */
+public record TtlConfig(
+        String table,
+        String expiryColumn,
+        String expiryExpression,
+        List<String> scopeColumns,
+        Map<String, String> scopeFilter,
+        int sample,
+        int selectBatchSize,
+        int deleteBatchSize,
+        double rateLimit,
+        Duration maxRunTime,
+        Duration pause,
+        Duration maxReplicaLag,
+        Duration replicaLagPause,
+        boolean force,
+        boolean dryRun,
+        long maxPending) {
+
+    static final int DEFAULT_SELECT_BATCH = 5000;
+    static final int DEFAULT_DELETE_BATCH = 1000;
+
+    static TtlConfig from(Map<String, Object> with) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        if (with.get(TtlSweepStep.SCOPE) instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> filter.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> scopes = with.get(TtlSweepStep.SCOPE_COLUMNS) instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList() : List.of();
+        return new TtlConfig(
+                (String) with.get(TtlSweepStep.TABLE),
+                (String) with.get(TtlSweepStep.EXPIRY_COLUMN),
+                (String) with.get(TtlSweepStep.EXPIRY_EXPRESSION),
+                scopes,
+                filter,
+                (int) number(with, TtlSweepStep.SAMPLE, 0),
+                (int) number(with, TtlSweepStep.SELECT_BATCH_SIZE, DEFAULT_SELECT_BATCH),
+                (int) number(with, TtlSweepStep.DELETE_BATCH_SIZE, DEFAULT_DELETE_BATCH),
+                ((Number) with.getOrDefault(TtlSweepStep.RATE_LIMIT, 0)).doubleValue(),
+                duration(with, TtlSweepStep.MAX_RUN_TIME),
+                duration(with, TtlSweepStep.PAUSE),
+                duration(with, TtlSweepStep.MAX_REPLICA_LAG),
+                with.containsKey(TtlSweepStep.REPLICA_LAG_PAUSE) ? duration(with, TtlSweepStep.REPLICA_LAG_PAUSE) : Duration.ofSeconds(1),
+                Boolean.TRUE.equals(with.get(TtlSweepStep.FORCE)),
+                Boolean.TRUE.equals(with.get(TtlSweepStep.DRY_RUN)),
+                number(with, TtlSweepStep.MAX_PENDING, -1));
+    }
+
+    private static long number(Map<String, Object> with, String key, long fallback) {
+        Object v = with.get(key);
+        return v instanceof Number n ? n.longValue() : fallback;
+    }
+
+    static Duration duration(Map<String, Object> with, String key) {
+        Object v = with.get(key);
+        if (v instanceof Duration d) {
+            return d;
+        }
+        if (v instanceof String s) {
+            return Durations.parse(s).orElseThrow(() -> new IllegalArgumentException(key + ": not a duration: " + s));
+        }
+        return Duration.ZERO;
+    }
+
+    /** The SQL that yields a row's expiry: the quoted column, or the runbook author's expression. */
+    String expirySql() {
+        return expiryColumn != null ? TtlTable.quote(expiryColumn) : "(" + expiryExpression + ")";
+    }
+
+    String expiryDescription() {
+        return expiryColumn != null ? "column " + expiryColumn : "expression " + expiryExpression;
+    }
+}

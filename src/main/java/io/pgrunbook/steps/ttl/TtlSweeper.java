@@ -1,0 +1,512 @@
+package io.pgrunbook.steps.ttl;
+
+import io.pgrunbook.db.SqlStates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes expired rows scope by scope: a select batch of row keys in expiry order (a read, no
+ * locks), then delete batches, each one statement and so one short transaction, that lock what they
+ * can with SKIP LOCKED and delete only rows still expired by the server's clock at delete time.
+ * Stops between batches at the time limit or on cancellation; whatever committed stays committed.
+ */
+final class TtlSweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(TtlSweeper.class);
+    static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtext('pgrunbook.ttl.sweep'), hashtext(?))";
+    static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('pgrunbook.ttl.sweep'), hashtext(?))";
+    /** The fast path's bound on waiting for a row lock: in effect, do not wait. */
+    static final String NO_LOCK_WAIT = "SELECT set_config('lock_timeout', '1ms', true)";
+    /**
+     * The sweep reads through the expiry index, in the index's order, whenever one can serve it:
+     * a bitmap scan would fetch every row after the keyset cursor for each batch of a few thousand
+     * (the row comparison makes the planner underestimate), and on a small table the planner would
+     * scan the table instead; the EXPLAIN that checks for the index then sees the same plan
+     * the batches run with, and without such an index it still shows the scan, and the sweep refuses.
+     */
+    static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off";
+    static final String PREFER_INDEX_LOCAL = "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off";
+    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan";
+    static final String REPLICA_LAG = "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication";
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    /** Test seams between the read of a select batch and its deletes (to change rows in between). */
+    interface Hooks {
+        Hooks NONE = (scope, keys) -> {};
+
+        void afterSelect(List<String> scope, int rows) throws SQLException;
+    }
+
+    private final TtlConfig config;
+    private final BooleanSupplier cancelled;
+    private final Hooks hooks;
+
+    private long deleted;
+    private long batches;
+    private long skipped;
+    private long lagPauses;
+    private long longestBatchNanos;
+    /** Selected rows neither deleted nor skipped: updated (moved, or expiry pushed out) or deleted by someone since. */
+    private long changed;
+    private String stoppedBy;
+    private long started;
+    private long lastProgress;
+
+    TtlSweeper(TtlConfig config, BooleanSupplier cancelled, Hooks hooks) {
+        this.config = config;
+        this.cancelled = cancelled;
+        this.hooks = hooks;
+    }
+
+    /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
+    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan) {
+        /** Why the sweep must not delete, or null when it may. */
+        String refusal(TtlConfig config) {
+            if (plan.fansOut()) {
+                return "a batch on " + table.qualifiedName() + " would fan out to several Citus shards; add the distribution column to scope_columns";
+            }
+            if (plan.expiryIndex() == null && !config.force()) {
+                return "the sweep of " + table.qualifiedName() + " would not use an index on the expiry " + config.expiryDescription()
+                        + " (every batch would scan the table); create one, e.g. CREATE INDEX CONCURRENTLY ON " + table.qualifiedName()
+                        + " (<scope columns>, <expiry>) WHERE <expiry> IS NOT NULL, or set force: true (--force)";
+            }
+            return null;
+        }
+    }
+
+    Survey survey(Connection c) throws SQLException {
+        TtlTable table = TtlTable.inspect(c, config);
+        TtlSql sql = new TtlSql(table, config);
+        List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
+        PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
+                : new PlanCheck(c, table, config, sql).check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
+        LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
+        return new Survey(table, sql, scopes, plan);
+    }
+
+    SweepResult dryRun(Connection c) throws SQLException {
+        long t0 = System.nanoTime();
+        execute(c, PREFER_INDEX_LOCAL);
+        Survey s = survey(c);
+        long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+        double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
+        return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
+                pending, oldest, 0, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config));
+    }
+
+    /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
+    SweepResult sweep(Connection c) throws SQLException {
+        execute(c, PREFER_INDEX);
+        try {
+            return sweepPreferringIndex(c);
+        } finally {
+            try {
+                execute(c, RESET_PREFER_INDEX);
+            } catch (SQLException e) {
+                // The pool must not lend this session on with the setting: drop the connection.
+                c.abort(Runnable::run);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    private SweepResult sweepPreferringIndex(Connection c) throws SQLException {
+        started = System.nanoTime();
+        lastProgress = started;
+        Survey s = survey(c);
+        String table = s.table().qualifiedName();
+        String refusal = s.refusal(config);
+        if (refusal != null) {
+            throw new TtlConfigException("refused: " + refusal);
+        }
+        if (!lock(c, table)) {
+            throw new TtlConfigException("another ttl.sweep of " + table + " is running (advisory lock pgrunbook.ttl.sweep/" + table
+                    + " is held); wait for it to finish, or look for it in pg_stat_activity");
+        }
+        Map<List<String>, long[]> counts = new LinkedHashMap<>();
+        try {
+            if (s.sql().global) {
+                if (!s.scopes().isEmpty()) {
+                    sweepRange(c, s.sql(), List.copyOf(config.scopeFilter().values()), null, counts);
+                }
+            } else {
+                for (SweepResult.ScopeResult scope : s.scopes()) {
+                    if (shouldStop()) {
+                        break;
+                    }
+                    counts.computeIfAbsent(scope.values(), k -> new long[3]);
+                    sweepRange(c, s.sql(), scope.values(), scope.values(), counts);
+                }
+            }
+        } catch (SQLException e) {
+            if (!(cancelled.getAsBoolean() && SqlStates.QUERY_CANCELED.equals(e.getSQLState()))) {
+                throw e;
+            }
+            stoppedBy = "interrupted";
+        } finally {
+            unlock(c, table);
+        }
+        Map<List<String>, SweepResult.ScopeResult> after = new LinkedHashMap<>();
+        long pendingAfter = -1;
+        double oldest = 0;
+        if (!"interrupted".equals(stoppedBy)) {
+            for (SweepResult.ScopeResult r : pending(c, s.sql(), false)) {
+                after.put(r.values(), r);
+            }
+            pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+            oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
+        }
+        List<SweepResult.ScopeResult> reported = new ArrayList<>();
+        for (SweepResult.ScopeResult before : s.scopes()) {
+            long[] n = counts.get(before.values());
+            if (n == null && !s.sql().global) {
+                continue; // not reached before the sweep stopped
+            }
+            n = n == null ? new long[3] : n;
+            SweepResult.ScopeResult a = after.get(before.values());
+            long left = "interrupted".equals(stoppedBy) ? -1 : a == null ? 0 : a.pendingBefore();
+            reported.add(new SweepResult.ScopeResult(before.values(), before.pendingBefore(), before.oldestAgeBefore(), n[0], n[1], n[2], left));
+        }
+        return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
+                pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null);
+    }
+
+    /**
+     * Select batches in keyset order over one range (one scope, or all of them), each followed by its
+     * delete batches; counts per scope go to {deleted, batches, skipped}.
+     */
+    private void sweepRange(Connection c, TtlSql sql, List<String> range, List<String> fixedScope, Map<List<String>, long[]> counts)
+            throws SQLException {
+        List<String> cursor = null;
+        java.util.Set<String> seenAtCursor = new java.util.LinkedHashSet<>();
+        while (!shouldStop()) {
+            List<List<String>> rows = selectBatch(c, sql, range, cursor, seenAtCursor);
+            if (rows.isEmpty()) {
+                return;
+            }
+            List<String> next = sql.cursor(rows.get(rows.size() - 1));
+            if (sql.byCtid) {
+                if (!next.equals(cursor)) {
+                    seenAtCursor.clear();
+                }
+                for (List<String> row : rows) {
+                    if (sql.tuple(row).equals(next)) {
+                        seenAtCursor.add(row.get(0));
+                    }
+                }
+            }
+            cursor = next;
+            hooks.afterSelect(sql.scopeOf(rows.get(0), fixedScope), rows.size());
+            for (int from = 0; from < rows.size(); from += config.deleteBatchSize()) {
+                if (shouldStop()) {
+                    return;
+                }
+                waitForReplicas(c);
+                List<List<String>> chunk = rows.subList(from, Math.min(rows.size(), from + config.deleteBatchSize()));
+                long t0 = System.nanoTime();
+                BatchOutcome outcome = deleteBatch(c, sql, range, chunk);
+                longestBatchNanos = Math.max(longestBatchNanos, System.nanoTime() - t0);
+                batches++;
+                java.util.Set<List<String>> touched = new java.util.HashSet<>();
+                for (int r = 0; r < chunk.size(); r++) {
+                    List<String> row = chunk.get(r);
+                    List<String> scope = sql.scopeOf(row, fixedScope);
+                    long[] n = counts.computeIfAbsent(scope, k -> new long[3]);
+                    if (touched.add(scope)) {
+                        n[1]++;
+                    }
+                    if (outcome.deleted(r)) {
+                        n[0]++;
+                        deleted++;
+                    } else if (outcome.skipped(r)) {
+                        n[2]++;
+                        skipped++;
+                    } else if (!outcome.byCount()) {
+                        changed++;
+                    }
+                }
+                if (outcome.byCount()) {
+                    long[] n = counts.computeIfAbsent(fixedScope, k -> new long[3]);
+                    n[0] += outcome.deletedCount;
+                    n[2] += outcome.skippedCount;
+                    deleted += outcome.deletedCount;
+                    skipped += outcome.skippedCount;
+                }
+                progress();
+                throttle();
+            }
+            if (rows.size() < config.selectBatchSize()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * What a delete batch did to its rows: by row (ctid tables, whose statements return the ctids
+     * they locked and deleted) or by count (key tables on Citus).
+     */
+    private record BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk,
+            long deletedCount, long skippedCount) {
+        boolean byCount() {
+            return deletedIds == null;
+        }
+
+        boolean deleted(int r) {
+            return deletedIds != null && deletedIds.contains(chunk.get(r).get(0));
+        }
+
+        /** Held by another session: not locked by the SKIP LOCKED statement (a direct delete skips nothing). */
+        boolean skipped(int r) {
+            return lockedIds != null && !lockedIds.contains(chunk.get(r).get(0));
+        }
+    }
+
+    private List<List<String>> selectBatch(Connection c, TtlSql sql, List<String> range, List<String> cursor, java.util.Set<String> seen)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(cursor == null ? sql.selectFirst : sql.selectNext)) {
+            int i = bindScope(ps, 1, range);
+            if (cursor != null) {
+                i = bindScope(ps, i, cursor);
+                if (sql.byCtid) {
+                    ps.setArray(i++, c.createArrayOf("text", seen.toArray(String[]::new)));
+                }
+            }
+            ps.setInt(i, config.selectBatchSize());
+            ps.setFetchSize(config.selectBatchSize());
+            List<List<String>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> row = new ArrayList<>(n);
+                    for (int k = 1; k <= n; k++) {
+                        row.add(rs.getString(k));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * One batch, one transaction. First a plain DELETE that may not wait for any row lock
+     * (lock_timeout 1 ms); when a row is held by someone, that attempt rolls back and the batch runs
+     * again locking with SKIP LOCKED, which tells what it skipped. Locking every row first would
+     * double the work (a WAL record and a dirty page per row) for the rare batch that meets a held row.
+     */
+    private BatchOutcome deleteBatch(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
+        BatchOutcome direct = deleteDirect(c, sql, range, chunk);
+        if (direct != null) {
+            return direct;
+        }
+        return sql.byCtid ? deleteByCtid(c, sql, range, chunk) : deleteByKey(c, sql, range, chunk);
+    }
+
+    private BatchOutcome deleteDirect(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement(NO_LOCK_WAIT)) {
+                ps.execute();
+            }
+            BatchOutcome outcome;
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteDirect)) {
+                int i = bindScope(ps, 1, range);
+                if (sql.byCtid) {
+                    ps.setArray(i, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
+                    java.util.Set<String> gone = new java.util.HashSet<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            gone.add(rs.getString(1));
+                        }
+                    }
+                    outcome = new BatchOutcome(gone, null, chunk, 0, 0);
+                } else {
+                    bindKeys(c, ps, i, sql, chunk);
+                    outcome = new BatchOutcome(null, null, chunk, ps.executeUpdate(), 0);
+                }
+            }
+            c.commit();
+            return outcome;
+        } catch (SQLException e) {
+            c.rollback();
+            if (SqlStates.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !cancelled.getAsBoolean()) {
+                return null;
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static int bindKeys(Connection c, PreparedStatement ps, int from, TtlSql sql, List<List<String>> chunk) throws SQLException {
+        int i = from;
+        for (int k = 0; k < sql.keyArity(); k++) {
+            String[] values = new String[chunk.size()];
+            for (int r = 0; r < chunk.size(); r++) {
+                values[r] = chunk.get(r).get(k);
+            }
+            ps.setArray(i++, c.createArrayOf("text", values));
+        }
+        return i;
+    }
+
+    private BatchOutcome deleteByKey(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
+            int i = bindKeys(c, ps, 1, sql, chunk);
+            // The scope's values bind twice: once for "locked", once for "deleted".
+            i = bindScope(ps, i, range);
+            bindScope(ps, i, range);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new BatchOutcome(null, null, chunk, rs.getLong(2), chunk.size() - rs.getLong(1));
+            }
+        }
+    }
+
+    private BatchOutcome deleteByCtid(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
+            int i = bindScope(ps, 1, range);
+            ps.setArray(i++, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
+            bindScope(ps, i, range);
+            java.util.Set<String> locked = new java.util.HashSet<>();
+            java.util.Set<String> gone = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ("locked".equals(rs.getString(1)) ? locked : gone).add(rs.getString(2));
+                }
+            }
+            return new BatchOutcome(gone, locked, chunk, 0, 0);
+        }
+    }
+
+    private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sample ? sql.pendingSample : sql.pending)) {
+            int i = 1;
+            for (String v : config.scopeFilter().values()) {
+                ps.setString(i++, v);
+            }
+            if (sample && !config.scopeColumns().isEmpty()) {
+                ps.setInt(i, config.sample());
+            }
+            List<SweepResult.ScopeResult> out = new ArrayList<>();
+            int scopes = config.scopeColumns().size();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>(scopes);
+                    for (int k = 1; k <= scopes; k++) {
+                        values.add(rs.getString(k));
+                    }
+                    out.add(new SweepResult.ScopeResult(List.copyOf(values), rs.getLong(scopes + 1), rs.getDouble(scopes + 2), 0, 0, 0, -1));
+                }
+            }
+            return out;
+        }
+    }
+
+    static int bindScope(PreparedStatement ps, int from, List<String> scope) throws SQLException {
+        int i = from;
+        for (String v : scope) {
+            ps.setString(i++, v);
+        }
+        return i;
+    }
+
+    private boolean shouldStop() {
+        if (stoppedBy != null) {
+            return true;
+        }
+        if (cancelled.getAsBoolean()) {
+            stoppedBy = "interrupted";
+        } else if (!config.maxRunTime().isZero() && System.nanoTime() - started >= config.maxRunTime().toNanos()) {
+            stoppedBy = "max_run_time " + io.pgrunbook.runbook.load.Durations.show(config.maxRunTime()) + " reached";
+        }
+        return stoppedBy != null;
+    }
+
+    /** Holds the rate to rate_limit rows/s over the whole run, and pauses between batches. */
+    private void throttle() {
+        long sleepNanos = config.pause().toNanos();
+        if (config.rateLimit() > 0) {
+            long due = started + (long) (deleted / config.rateLimit() * 1e9);
+            sleepNanos = Math.max(sleepNanos, due - System.nanoTime());
+        }
+        sleep(sleepNanos);
+    }
+
+    /** Waits while some replica replays more than max_replica_lag behind, up to the time limit. */
+    private void waitForReplicas(Connection c) throws SQLException {
+        if (config.maxReplicaLag().isZero()) {
+            return;
+        }
+        while (!shouldStop()) {
+            double lag;
+            try (PreparedStatement ps = c.prepareStatement(REPLICA_LAG); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lag = rs.getDouble(1);
+            }
+            if (!ReplicaLag.tooFar(lag, config.maxReplicaLag())) {
+                return;
+            }
+            lagPauses++;
+            LOG.info("ttl.sweep: replica replay lag {}s exceeds {}; pausing {}", lag, config.maxReplicaLag(), config.replicaLagPause());
+            sleep(config.replicaLagPause().toNanos());
+        }
+    }
+
+    private void sleep(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long deadline = config.maxRunTime().isZero() ? Long.MAX_VALUE : started + config.maxRunTime().toNanos();
+        until = Math.min(until, deadline);
+        while (System.nanoTime() < until && !cancelled.getAsBoolean()) {
+            try {
+                Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        if (now - lastProgress >= PROGRESS_EVERY.toNanos()) {
+            lastProgress = now;
+            double s = (now - started) / 1e9;
+            LOG.info("ttl.sweep {}: {} rows deleted in {} batches, {} rows/s, {} skipped (locked)", config.table(), deleted, batches,
+                    Math.round(deleted / s), skipped);
+        }
+    }
+
+    private static boolean lock(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection c, String table) {
+        try (PreparedStatement ps = c.prepareStatement(UNLOCK)) {
+            ps.setString(1, table);
+            ps.execute();
+        } catch (SQLException ignored) {
+            // The session ends with the connection, and the lock with it.
+        }
+    }
+}
