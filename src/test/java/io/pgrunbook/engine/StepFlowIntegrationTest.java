@@ -299,7 +299,16 @@ class StepFlowIntegrationTest {
                   - id: sql-true
                     when: { sql: "SELECT count(*) = 6 FROM shards" }
                     sql: SELECT 1
+                  - id: sql-false-reason
+                    when: { sql: "SELECT count(*) > 100, 'only ' || count(*) || ' shards' FROM shards" }
+                    sql: SELECT 1
+                  - id: sql-true-reason
+                    when: { sql: "SELECT count(*) = 6, 'not six shards' FROM shards" }
+                    sql: SELECT 1
                 """, db);
+        assertThat(step(r, "sql-false-reason").status()).isEqualTo(Status.SKIP);
+        assertThat(step(r, "sql-false-reason").message()).isEqualTo("skipped: only 6 shards");
+        assertThat(step(r, "sql-true-reason").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "plpgsql").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "current").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "sql-true").status()).isEqualTo(Status.PASS);
