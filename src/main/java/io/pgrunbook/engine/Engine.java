@@ -167,7 +167,8 @@ public final class Engine {
                 children.stream().mapToInt(StepResult::attempts).max().orElse(0), children);
     }
 
-    private static Set<String> usedTargets(Runbook runbook, StepRegistry registry) {
+    /** The targets some step runs on or reaches through {@link StepType#otherTargets} (a shard's replicas). */
+    static Set<String> usedTargets(Runbook runbook, StepRegistry registry) {
         Set<String> used = new LinkedHashSet<>();
         for (Step s : runbook.steps()) {
             used.addAll(s.targets());

@@ -5,7 +5,6 @@ import io.pgrunbook.runbook.Runbook;
 import io.pgrunbook.runbook.Step;
 import io.pgrunbook.runbook.load.Durations;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +33,7 @@ public final class Planner {
             out.append(runbook.description().strip()).append('\n');
         }
         out.append("\nTargets:\n");
-        Set<String> used = new LinkedHashSet<>();
-        runbook.steps().forEach(s -> used.addAll(s.targets()));
+        Set<String> used = Engine.usedTargets(runbook, registry);
         for (String name : runbook.targets().keySet()) {
             String connection = runbook.targets().get(name).connection();
             String display;
@@ -62,6 +60,10 @@ public final class Planner {
             i++;
             out.append(String.format("%2d. %s  [%s, %s, %s]  on %s%n", i, step.id(), step.type(),
                     type.writes() ? "WRITES" : "read-only", step.severity().key(), targets(step)));
+            List<String> reaches = type.otherTargets(step).stream().filter(t -> !step.targets().contains(t)).distinct().toList();
+            if (!reaches.isEmpty()) {
+                out.append("    also reaches ").append(String.join(", ", reaches)).append('\n');
+            }
             if (step.name() != null) {
                 out.append("    ").append(step.name()).append('\n');
             }

@@ -153,7 +153,10 @@ final class StepRunner {
             ResultTable t = context.query(when.sql());
             Object v = t.rows().isEmpty() || t.columns().isEmpty() ? null : t.rows().get(0).get(0);
             if (!Boolean.TRUE.equals(v)) {
-                return Optional.of("when.sql returned " + (v == null ? "no true value" : v));
+                // A second column, when the condition gives one, is the reason in the runbook's words.
+                Object reason = t.rows().isEmpty() || t.columns().size() < 2 ? null : t.rows().get(0).get(1);
+                return Optional.of(reason != null && !reason.toString().isBlank() ? reason.toString()
+                        : "when.sql returned " + (v == null ? "no true value" : v));
             }
         }
         return Optional.empty();

@@ -299,7 +299,16 @@ class StepFlowIntegrationTest {
                   - id: sql-true
                     when: { sql: "SELECT count(*) = 6 FROM shards" }
                     sql: SELECT 1
+                  - id: sql-false-reason
+                    when: { sql: "SELECT count(*) > 100, 'only ' || count(*) || ' shards' FROM shards" }
+                    sql: SELECT 1
+                  - id: sql-true-reason
+                    when: { sql: "SELECT count(*) = 6, 'not six shards' FROM shards" }
+                    sql: SELECT 1
                 """, db);
+        assertThat(step(r, "sql-false-reason").status()).isEqualTo(Status.SKIP);
+        assertThat(step(r, "sql-false-reason").message()).isEqualTo("skipped: only 6 shards");
+        assertThat(step(r, "sql-true-reason").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "plpgsql").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "current").status()).isEqualTo(Status.PASS);
         assertThat(step(r, "sql-true").status()).isEqualTo(Status.PASS);
@@ -361,5 +370,29 @@ class StepFlowIntegrationTest {
         assertThat(plan.lines().filter(l -> l.contains("check-tables")).findFirst().orElseThrow()).contains("read-only");
         assertThat(plan.lines().filter(l -> l.contains("sweep") && l.contains("[")).findFirst().orElseThrow()).contains("WRITES");
         assertThat(new Planner(EngineHarness.REGISTRY).writingSteps(rb)).containsExactly("sweep");
+    }
+
+    @Test
+    void planCountsTargetsReachedThroughAStepTypeAsUsed() {
+        int port = EngineHarness.deadPort();
+        Runbook rb = EngineHarness.pointAll(EngineHarness.parse("""
+                name: replicas
+                targets: { shard0: null, shard1: null, shard0_replica: null, shard1_replica: null, spare: null }
+                steps:
+                  - id: replication-lag
+                    type: shardset.replication
+                    targets: [shard0, shard1]
+                    with:
+                      replicas: { shard0: [shard0_replica], shard1: [shard1_replica] }
+                """), "postgresql://planner@127.0.0.1:" + port + "/nowhere");
+        String plan = new Planner(EngineHarness.REGISTRY).plan(rb, Map.of(), false);
+        java.util.function.Function<String, String> targetLine = name -> plan.lines()
+                .filter(l -> l.startsWith("  " + name + ":")).findFirst().orElseThrow(() -> new AssertionError(name + " not in\n" + plan));
+        assertThat(targetLine.apply("shard0_replica")).doesNotContain("not used");
+        assertThat(targetLine.apply("shard1_replica")).doesNotContain("not used");
+        assertThat(targetLine.apply("shard0")).doesNotContain("not used");
+        // A target no step runs on or reaches is still pointed out.
+        assertThat(targetLine.apply("spare")).contains("(not used by any step)");
+        assertThat(plan).contains("also reaches shard0_replica, shard1_replica");
     }
 }

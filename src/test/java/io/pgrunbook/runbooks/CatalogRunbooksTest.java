@@ -33,6 +33,10 @@ class CatalogRunbooksTest {
         return report.steps().stream().filter(s -> s.stepId().equals(id)).findFirst().orElseThrow().status();
     }
 
+    static String message(RunReport report, String id) {
+        return report.steps().stream().filter(s -> s.stepId().equals(id)).findFirst().orElseThrow().message();
+    }
+
     @Test
     void storageReadinessReportsRealPassesAndFailures() throws Exception {
         String db = TestPostgres.shared().createDatabase("readiness");
@@ -67,10 +71,44 @@ class CatalogRunbooksTest {
         assertThat(perf.steps()).noneMatch(s -> s.status() == Status.ERROR);
 
         RunReport ops = run("db-operations.yaml", db, Map.of());
-        // The sample has none of the operations runbook's tenant tables: the RLS steps say so, the rest runs.
-        assertThat(status(ops, "rls-enabled")).isEqualTo(Status.ERROR);
+        // The sample has none of the operations runbook's tenant tables: the RLS steps skip, saying so.
+        for (String rls : java.util.List.of("rls-enabled", "rls-policies")) {
+            assertThat(status(ops, rls)).isEqualTo(Status.SKIP);
+            assertThat(message(ops, rls)).contains("none of the tenant tables (requisitions, vendors, contracts, audit_events)");
+        }
+        assertThat(status(ops, "rls-isolation")).isEqualTo(Status.SKIP);
+        assertThat(message(ops, "rls-isolation")).contains("table requisitions does not exist");
+        assertThat(status(ops, "app-statement-timeout")).isEqualTo(Status.SKIP);
+        assertThat(message(ops, "app-statement-timeout")).contains("role app_user does not exist");
+        assertThat(ops.steps()).noneMatch(s -> s.status() == Status.ERROR);
         assertThat(status(ops, "tuning")).isEqualTo(Status.WARN); // the sandbox is not tuned for production
         assertThat(status(ops, "connections")).isEqualTo(Status.PASS);
         assertThat(status(ops, "duplicate-indexes")).isEqualTo(Status.WARN);
+    }
+
+    @Test
+    void dbOperationsRlsStepsJudgeTenantTablesThatExistAndNameTheMissingOnes() throws Exception {
+        String db = TestPostgres.shared().createDatabase("opsrls");
+        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE requisitions (id int PRIMARY KEY, tenant_id text NOT NULL);
+                    INSERT INTO requisitions VALUES (1, 'a'), (2, 'b');
+                    ALTER TABLE requisitions ENABLE ROW LEVEL SECURITY;
+                    ALTER TABLE requisitions FORCE ROW LEVEL SECURITY;
+                    CREATE POLICY tenant_isolation ON requisitions USING (tenant_id = current_setting('app.current_tenant_id'));
+                    CREATE TABLE vendors (id int PRIMARY KEY, tenant_id text NOT NULL);
+                    """);
+        }
+        // Some of the default tenant tables exist: the check runs and names the missing ones.
+        RunReport partial = run("db-operations.yaml", db, Map.of());
+        assertThat(status(partial, "rls-enabled")).isEqualTo(Status.ERROR);
+        assertThat(message(partial, "rls-enabled")).contains("contracts", "audit_events").doesNotContain("requisitions,");
+
+        // The listed tables all exist: one is protected, one is not.
+        RunReport listed = run("db-operations.yaml", db, Map.of("tenant_tables", "requisitions,vendors"));
+        assertThat(status(listed, "rls-enabled")).isEqualTo(Status.FAIL);
+        assertThat(status(listed, "rls-policies")).isEqualTo(Status.FAIL);
+        assertThat(status(run("db-operations.yaml", db, Map.of("tenant_tables", "requisitions")), "rls-enabled"))
+                .isEqualTo(Status.PASS);
     }
 }

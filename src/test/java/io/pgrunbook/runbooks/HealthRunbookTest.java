@@ -141,7 +141,16 @@ class HealthRunbookTest {
         }
         assertThat(row.get("max_connections")).isEqualTo((long) max);
         assertThat((Long) row.get("connections")).isPositive(); // at least the runbook's own session
-        assertThat(row.get("within_limit")).isEqualTo(true);
+        long usable = max - (Long) row.get("reserved");
+        assertThat(((Number) row.get("used_pct")).doubleValue())
+                .isCloseTo(100.0 * (Long) row.get("connections") / usable, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(row.get("level")).isEqualTo("ok");
+
+        // At a threshold the current connections reach, the critical step fails the run.
+        RunReport crowded = run(sampleDb, Map.of("connections_max_pct", "0"));
+        assertThat(step(crowded, "connection-usage").status()).isEqualTo(Status.FAIL);
+        assertThat(rows(step(crowded, "connection-usage")).get(0)).containsEntry("level", "critical");
+        assertThat(crowded.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
     }
 
     @Test
@@ -169,7 +178,13 @@ class HealthRunbookTest {
         RunReport strict = run(sampleDb, Map.of("cache_hit_min_pct", "100", "cache_min_blocks", "0"));
         StepResult cache = step(strict, "cache-hit-ratio");
         assertThat(cache.status()).isEqualTo(Status.WARN);
-        assertThat(rows(cache).get(0)).containsEntry("ok", false).containsEntry("too_few_to_judge", false);
+        // hit_pct is judged (not null: enough block accesses) and below 100: a warning, the step's severity.
+        assertThat(rows(cache).get(0)).containsEntry("level", "warning").extractingByKey("hit_pct").isNotNull();
+        assertThat(((Number) rows(cache).get(0).get("hit_pct")).doubleValue()).isLessThan(100.0);
+        // With the default min_blocks of 10000 a database this young has too few accesses to judge.
+        StepResult young = step(run(sampleDb, Map.of("cache_hit_min_pct", "100", "cache_min_blocks", "100000000")), "cache-hit-ratio");
+        assertThat(young.status()).isEqualTo(Status.PASS);
+        assertThat(rows(young).get(0)).containsEntry("hit_pct", null).containsEntry("level", "not judged");
     }
 
     @Test

@@ -210,6 +210,14 @@ class ShippedRunbooksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"30s", "5min", "30 seconds", "1 second", "5minutes", "2 Hours", "1 day", "500 milliseconds"})
+    void durationsInSettingOrIntervalWordsPassBothTheSchemaAndTheLoader(String duration) {
+        String yaml = "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    timeout: " + duration + "\n";
+        loads(yaml, "probe.yaml");
+        assertThat(validate(yaml)).as(duration).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
         // unknown root key
         "name: probe\nstepz: []\nsteps:\n  - id: one\n    sql: SELECT 1\n",
@@ -228,7 +236,8 @@ class ShippedRunbooksTest {
         // bad severity, bad on_failure, bad duration
         "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    severity: fatal\n",
         "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    on_failure: abort\n",
-        "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    timeout: 30 seconds\n",
+        "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    timeout: 1 hour 30 minutes\n",
+        "name: probe\nsteps:\n  - id: one\n    sql: SELECT 1\n    timeout: 30 secondz\n",
         // ${...} spliced into SQL
         "name: probe\nvars: { t: x }\nsteps:\n  - id: one\n    sql: SELECT * FROM ${t}\n",
         // a password in the runbook

@@ -8,9 +8,15 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as PostgreSQL settings write them: 500ms, 30s, 5min, 1h, 1d ("0" alone means none). */
+/**
+ * Durations as PostgreSQL settings write them (500ms, 30s, 5min, 1h, 1d; "0" alone means none) or
+ * with the unit words of its interval input (500 milliseconds, 1 second, 5 minutes, 2 hours, 1 day),
+ * so a value that also goes into SQL as {@code ::interval} reads the same here. One amount and one
+ * unit: "1h30min" and "1 hour 30 minutes" are refused.
+ */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|secs|min|mins|m|h|d)");
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|msecs?|milliseconds?|s|secs?|seconds?"
+            + "|min|mins|minutes?|m|h|hours?|d|days?)");
 
     private Durations() {}
 
@@ -25,10 +31,10 @@ public final class Durations {
         }
         BigDecimal amount = new BigDecimal(m.group(1));
         BigDecimal millisPerUnit = switch (m.group(2)) {
-            case "ms" -> BigDecimal.ONE;
-            case "s", "sec", "secs" -> BigDecimal.valueOf(1_000);
-            case "min", "mins", "m" -> BigDecimal.valueOf(60_000);
-            case "h" -> BigDecimal.valueOf(3_600_000);
+            case "ms", "msec", "msecs", "millisecond", "milliseconds" -> BigDecimal.ONE;
+            case "s", "sec", "secs", "second", "seconds" -> BigDecimal.valueOf(1_000);
+            case "min", "mins", "m", "minute", "minutes" -> BigDecimal.valueOf(60_000);
+            case "h", "hour", "hours" -> BigDecimal.valueOf(3_600_000);
             default -> BigDecimal.valueOf(86_400_000);
         };
         try {

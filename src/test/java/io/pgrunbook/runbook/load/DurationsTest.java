@@ -31,8 +31,32 @@ class DurationsTest {
         assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
     }
 
+    /** The unit words of PostgreSQL's interval input, so '5 minutes' means the same here and in ::interval. */
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "30", "-1s", "1w", "s", "1.s", "5 minutes", "1h30min"})
+    @CsvSource({
+            "'500 milliseconds', 500",
+            "'1 millisecond', 1",
+            "'20 msec', 20",
+            "'1 second', 1000",
+            "'0 seconds', 0",
+            "'1.5 seconds', 1500",
+            "'2 secs', 2000",
+            "'1 minute', 60000",
+            "'5 minutes', 300000",
+            "5minutes, 300000",
+            "'1 hour', 3600000",
+            "'2 hours', 7200000",
+            "'1 day', 86400000",
+            "'3 days', 259200000",
+            "'5 Minutes', 300000",
+    })
+    void readsPostgresIntervalUnitWords(String text, long millis) {
+        assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "30", "-1s", "1w", "s", "1.s", "1h30min", "1 hour 30 minutes", "5 minutess",
+            "5 minutes ago", "1 week", "2 months", "1 year", "minutes", "5 mi nutes", "5 hrs", "-5 minutes", "@ 5 minutes"})
     void refusesAnythingElse(String text) {
         assertThat(Durations.parse(text)).isEmpty();
     }

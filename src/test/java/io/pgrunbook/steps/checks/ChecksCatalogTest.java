@@ -305,6 +305,10 @@ class ChecksCatalogTest {
         assertThat(seq.status()).isEqualTo(Status.FAIL);
         assertThat(rows(seq).get(0)).containsEntry("sequence_name", "nearly_done").containsEntry("level", "critical");
         assertThat(one("check.sequences", "{ warning: 99, critical: 100 }").status()).isEqualTo(Status.PASS);
+        // A warning step that crosses the critical threshold is WARN, and its rows say warning too.
+        StepResult capped = only(run(db, "  - id: c\n    type: check.sequences\n    severity: warning\n"));
+        assertThat(capped.status()).isEqualTo(Status.WARN);
+        assertThat(rows(capped).get(0)).containsEntry("sequence_name", "nearly_done").containsEntry("level", "warning");
 
         assertThat(one("check.database_size", "{ capacity: 100GB }").status()).isEqualTo(Status.PASS);
         StepResult full = one("check.database_size", "{ capacity: 1MB }");
