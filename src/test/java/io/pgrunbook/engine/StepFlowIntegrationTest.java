@@ -12,8 +12,6 @@ import io.pgrunbook.runbook.Runbook;
 import io.pgrunbook.testsupport.TestPostgres;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -136,26 +134,26 @@ class StepFlowIntegrationTest {
 
     @Test
     void retryOnFailWaitsForACheckToBecomeTrue() throws Exception {
-        exec(db, "TRUNCATE arrivals");
-        CompletableFuture<Void> later = CompletableFuture.runAsync(() -> {
-            try {
-                exec(db, "INSERT INTO arrivals VALUES (1)");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
+        // A check that becomes true on its third attempt, deterministically: a session setting counts
+        // the attempts (allowed in a READ ONLY transaction), and a pool of one keeps the session.
+        long began = System.nanoTime();
         RunReport r = run("""
                 name: wait-for-it
+                targets:
+                  only: { url: "", pool: { min: 1, max: 1 } }
                 steps:
                   - id: arrived
-                    sql: SELECT count(*) FROM arrivals
-                    expect: { value: 1 }
+                    sql: |
+                      SELECT set_config('pgrunbook_test.attempt',
+                             (coalesce(nullif(current_setting('pgrunbook_test.attempt', true), ''), '0')::int + 1)::text,
+                             false)::int AS attempt
+                    expect: { value: { ge: 3 } }
                     retries: { count: 5, backoff: 100ms, on: [fail] }
                 """, db);
-        later.get(5, TimeUnit.SECONDS);
         StepResult s = step(r, "arrived");
         assertThat(s.status()).as(s.message()).isEqualTo(Status.PASS);
-        assertThat(s.attempts()).isBetween(2, 6);
+        assertThat(s.attempts()).isEqualTo(3);
+        assertThat((System.nanoTime() - began) / 1_000_000).as("waited 100 ms, then 200 ms").isGreaterThanOrEqualTo(300);
         assertThat(r.exitCode().code()).isZero();
     }
 
