@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 final class HtmlReport {
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
     private static final double[] SPECTRUM = {0, 50, 75, 90, 95, 99, 99.9, 99.99, 100};
+    private static final String[] SPECTRUM_LABELS = {"0", "50", "75", "90", "95", "99", "99.9", "99.99", "max"};
     private static final int W = 760;
     private static final int H = 260;
     private static final int PAD = 50;
@@ -105,7 +106,7 @@ final class HtmlReport {
         double x1 = points.get(points.size() - 1).start() + points.get(points.size() - 1).width();
         double yMax = Math.max(1, points.stream().mapToLong(Timeline.Point::p95).max().orElse(1) / 1000.0 * 1.2);
         StringBuilder s = svgStart("latency over time");
-        axes(s, x0, x1, yMax, "s from start of measurement", "ms");
+        axes(s, x0, x1, yMax, "s from start of measurement (dashed: end of warm-up)", "ms", null);
         String[] names = {"p50", "p95"};
         for (int k = 0; k < 2; k++) {
             StringBuilder path = new StringBuilder();
@@ -131,7 +132,7 @@ final class HtmlReport {
             yMax = Math.max(yMax, t.latency.getValueAtPercentile(99.99) / 1000.0 * 1.1);
         }
         StringBuilder s = svgStart("latency by percentile");
-        axes(s, 0, SPECTRUM.length - 1, yMax, "percentile: 0 50 75 90 95 99 99.9 99.99 max", "ms");
+        axes(s, 0, SPECTRUM.length - 1, yMax, "percentile", "ms", SPECTRUM_LABELS);
         int k = 0;
         for (Operation op : scenario.operations()) {
             Histogram h = result.operations().get(op.name()).latency;
@@ -156,15 +157,21 @@ final class HtmlReport {
                 + label + "\" font-size=\"11\">");
     }
 
-    private static void axes(StringBuilder s, double x0, double x1, double yMax, String xLabel, String yLabel) {
+    /** @param xTicks labels at each integer x from x0, or null for five evenly spaced numbers */
+    private static void axes(StringBuilder s, double x0, double x1, double yMax, String xLabel, String yLabel, String[] xTicks) {
         s.append("<line x1=\"").append(PAD).append("\" y1=\"").append(H - PAD).append("\" x2=\"").append(W - 10).append("\" y2=\"")
                 .append(H - PAD).append("\" stroke=\"#444\"/><line x1=\"").append(PAD).append("\" y1=\"").append(PAD / 2).append("\" x2=\"")
                 .append(PAD).append("\" y2=\"").append(H - PAD).append("\" stroke=\"#444\"/>");
         for (int i = 0; i <= 4; i++) {
             double v = yMax * i / 4;
             s.append("<text x=\"4\" y=\"").append(num(y(v, yMax) + 4)).append("\">").append(num(v)).append("</text>");
-            double xv = x0 + (x1 - x0) * i / 4;
-            s.append("<text x=\"").append(num(x(xv, x0, x1) - 10)).append("\" y=\"").append(H - PAD + 15).append("\">").append(num(xv)).append("</text>");
+            if (xTicks == null) {
+                double xv = x0 + (x1 - x0) * i / 4;
+                s.append("<text x=\"").append(num(x(xv, x0, x1) - 12)).append("\" y=\"").append(H - PAD + 15).append("\">").append(num(xv)).append("</text>");
+            }
+        }
+        for (int i = 0; xTicks != null && i < xTicks.length; i++) {
+            s.append("<text x=\"").append(num(x(x0 + i, x0, x1) - 12)).append("\" y=\"").append(H - PAD + 15).append("\">").append(xTicks[i]).append("</text>");
         }
         s.append("<text x=\"").append(W / 2 - 80).append("\" y=\"").append(H - 8).append("\">").append(esc(xLabel)).append("</text>")
                 .append("<text x=\"4\" y=\"14\">").append(esc(yLabel)).append("</text>");
@@ -177,7 +184,7 @@ final class HtmlReport {
     }
 
     private static double x(double v, double x0, double x1) {
-        return PAD + (W - 10 - PAD) * (x1 == x0 ? 0 : (v - x0) / (x1 - x0));
+        return PAD + (W - 30 - PAD) * (x1 == x0 ? 0 : (v - x0) / (x1 - x0));
     }
 
     private static double y(double v, double yMax) {

@@ -155,7 +155,7 @@ public final class LoadtestStep implements StepType {
             notes.add("p95 compared with " + scenario.baseline());
         }
         if (scenario.htmlReport() != null) {
-            HtmlReport.write(Path.of(scenario.htmlReport()), "loadtest " + step.id(), scenario, result, verdict);
+            HtmlReport.write(Path.of(scenario.htmlReport()), "pgrunbook loadtest: " + step.id(), scenario, result, verdict);
             notes.add("HTML report written to " + scenario.htmlReport());
         }
         String message = message(scenario, result, verdict, notes);
