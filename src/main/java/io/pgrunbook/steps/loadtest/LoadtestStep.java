@@ -70,7 +70,7 @@ public final class LoadtestStep implements StepType {
                 ParamSpec.optional("scope", ValueKind.MAP, "tenants, installs, namespaces: bound as :tenant, :install, :namespace"),
                 ParamSpec.optional("params", ValueKind.MAP, "generators shared by every operation"),
                 ParamSpec.optional("data", ValueKind.ANY, "initial rows: a list of {name, rows, sql, params, skip_if, batch}"),
-                ParamSpec.optional("shard", ValueKind.MAP, "key and shards: attribute operations to jump-hash shards"),
+                ParamSpec.optional("shard", ValueKind.MAP, "key, and shards (jump hash) or citus_table (the Citus shard of the key): attribute operations to shards"),
                 ParamSpec.optional("slos", ValueKind.MAP, "p95, p99, max_error_rate, max_deadlocks, max_serialization_failures, "
                         + "max_shard_share, expected_errors_at_least, min_achieved_rate"),
                 ParamSpec.optional("seed", ValueKind.ANY, "the seed of every random draw (default 1)"),
@@ -103,6 +103,16 @@ public final class LoadtestStep implements StepType {
                 + w.arrivals().name().toLowerCase(java.util.Locale.ROOT) + " arrivals)" : "closed model") + " on " + w.connections()
                 + " connections for " + Durations.show(w.duration()) + " after a " + Durations.show(w.warmup()) + " warm-up; seed " + s.seed());
         lines.add("-- scope: " + s.scope().tenants() + " tenants x " + s.scope().installs() + " installs x " + s.scope().namespaces() + " namespaces");
+        if (s.shard() != null) {
+            lines.add("-- operations attributed to shards by :" + s.shard().key() + " (" + s.shard().method() + ")");
+        }
+        if (s.baseline() != null) {
+            lines.add("-- p95 per operation compared with " + s.baseline() + ": FAIL beyond +"
+                    + ScenarioParser.trim(s.baselineTolerance() * 100) + " % (and +1 ms)");
+        }
+        if (s.htmlReport() != null) {
+            lines.add("-- HTML report to " + s.htmlReport());
+        }
         for (var d : s.data()) {
             lines.add("-- data " + d.name() + ": " + d.rows() + " rows in batches of " + d.batch()
                     + (d.skipIf() == null ? "" : ", skipped when: " + d.skipIf().text().strip()));
