@@ -677,7 +677,7 @@ function _picocli_pgrunbook_loadtest() {
 
   local commands=""
   local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--html' '--baseline' '--baseline-tolerance' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -698,6 +698,15 @@ function _picocli_pgrunbook_loadtest() {
       return
       ;;
     '--histogram-out')
+      return
+      ;;
+    '--html')
+      return
+      ;;
+    '--baseline')
+      return
+      ;;
+    '--baseline-tolerance')
       return
       ;;
     '--set')

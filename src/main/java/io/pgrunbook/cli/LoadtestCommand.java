@@ -1,5 +1,6 @@
 package io.pgrunbook.cli;
 
+import io.pgrunbook.steps.loadtest.LoadtestProgress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
             "  pgrunbook loadtest --sandbox",
             "  pgrunbook loadtest --sandbox --duration 15s --warmup 2s --report json=loadtest.json",
             "  pgrunbook loadtest runbooks/loadtest-storage.yaml --db postgres://ops@staging/storage --yes --histogram-out lt.hlog",
+            "  pgrunbook loadtest --sandbox --report json=today.json --html today.html --baseline yesterday.json",
             ""})
 final class LoadtestCommand implements Callable<Integer> {
     static final String SHIPPED = "loadtest-storage.yaml";
@@ -54,6 +56,15 @@ final class LoadtestCommand implements Callable<Integer> {
 
     @Option(names = "--histogram-out", paramLabel = "FILE", description = "Write each operation's HdrHistogram to FILE for regression tracking (variable 'histogram_out').")
     String histogramOut;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML report (verdicts, percentiles, charts) to FILE (variable 'html_report').")
+    String html;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "A previous run's JSON report: FAIL when an operation's p95 is more than the tolerance slower (variable 'baseline').")
+    String baseline;
+
+    @Option(names = "--baseline-tolerance", paramLabel = "FRACTION", description = "How much slower a p95 may be than its baseline: 0.2 (the default) allows 20 %%, and always at least 1 ms (variable 'baseline_tolerance').")
+    Double baselineTolerance;
 
     @Mixin
     VarOptions vars;
@@ -87,11 +98,20 @@ final class LoadtestCommand implements Callable<Integer> {
         put(sets, "connections", connections);
         put(sets, "seed", seed);
         put(sets, "histogram_out", histogramOut);
+        put(sets, "html_report", html);
+        put(sets, "baseline", baseline);
+        put(sets, "baseline_tolerance", baselineTolerance);
         var runbook = file == null ? invocation.loadShipped(SHIPPED, sets) : invocation.load(file, sets);
         if (dryRun) {
             return invocation.plan(invocation.withOverrides(runbook), lock);
         }
-        return invocation.run(runbook, lock, yes);
+        // Live progress only for a person watching: a terminal, and not --quiet (cron and CI get the report alone).
+        if (!app.interactive() || output.quiet) {
+            return invocation.run(runbook, lock, yes);
+        }
+        try (var ignored = LoadtestProgress.to(spec.commandLine().getErr())) {
+            return invocation.run(runbook, lock, yes);
+        }
     }
 
     private static void put(Map<String, String> sets, String name, Object value) {

@@ -60,7 +60,17 @@ final class LoadRunner {
     private long measureStart;
     private long end;
 
+    private final Timeline timeline = new Timeline();
+    private final java.util.function.Consumer<String> progress;
+    private ShardAttribution shardAttribution;
+
     LoadRunner(Scenario scenario, ConnectionSource connections, BooleanSupplier cancelled) {
+        this(scenario, connections, cancelled, null);
+    }
+
+    /** @param progress receives a one-line summary once a second (null: no progress) */
+    LoadRunner(Scenario scenario, ConnectionSource connections, BooleanSupplier cancelled, java.util.function.Consumer<String> progress) {
+        this.progress = progress;
         this.scenario = scenario;
         this.connections = connections;
         this.cancelled = cancelled;
@@ -93,30 +103,48 @@ final class LoadRunner {
             for (int i = 0; i < w.connections(); i++) {
                 workers.add(new Worker(i, connections.open()));
             }
+            if (scenario.shard() != null) {
+                shardAttribution = ShardAttribution.of(scenario.shard(), workers.get(0).connection);
+            }
             long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             measureStart = t0 + w.warmup().toNanos();
             end = measureStart + w.duration().toNanos();
             long[] missed = new long[1];
-            long scheduled = w.model() == Model.OPEN ? runOpen(workers, t0, missed) : runClosed(workers, t0);
+            Thread sampler = timeline.startSampler(t0, measureStart, () -> !stopping, progress);
+            long scheduled;
+            try {
+                scheduled = w.model() == Model.OPEN ? runOpen(workers, t0, missed) : runClosed(workers, t0);
+            } finally {
+                stopping = true;
+                sampler.join();
+            }
             long stoppedAt = Math.min(System.nanoTime(), end);
+            List<Timeline.Point> points = timeline.finish(System.nanoTime(), measureStart);
             Map<String, OpTally> merged = new LinkedHashMap<>();
             ops.forEach(o -> merged.put(o.name(), new OpTally()));
-            long[] shards = new long[scenario.shard() == null ? 0 : scenario.shard().shards()];
+            Map<String, Long> shards = new java.util.TreeMap<>(LoadRunner::shardOrder);
             for (Worker worker : workers) {
                 for (int i = 0; i < ops.size(); i++) {
                     merged.get(ops.get(i).name()).add(worker.tallies[i]);
                 }
-                for (int s = 0; s < shards.length; s++) {
-                    shards[s] += worker.shards[s];
-                }
+                worker.shards.forEach((k, v) -> shards.merge(k, v[0], Long::sum));
             }
             Duration measured = Duration.ofNanos(Math.max(0, (abort.get() == null ? end : stoppedAt) - measureStart));
-            return new LoadResult(merged, shards, scheduled, missed[0], measured, w.ratePerSecond(), abort.get(), connectionLost);
+            return new LoadResult(merged, shards, shardAttribution == null ? 0 : shardAttribution.shards(), scheduled, missed[0], measured,
+                    w.ratePerSecond(), abort.get(), connectionLost, points);
         } finally {
             for (Worker worker : workers) {
                 worker.close();
             }
         }
+    }
+
+    /** Shard names sort as numbers when they are numbers (jump-hash buckets, Citus shard ids). */
+    private static int shardOrder(String a, String b) {
+        if (a.matches("\\d{1,18}") && b.matches("\\d{1,18}")) {
+            return Long.compare(Long.parseLong(a), Long.parseLong(b));
+        }
+        return a.compareTo(b);
     }
 
     private long runOpen(List<Worker> workers, long t0, long[] missed) throws InterruptedException {
@@ -204,7 +232,7 @@ final class LoadRunner {
         final Connection connection;
         final SplittableRandom random;
         final OpTally[] tallies = new OpTally[ops.size()];
-        final long[] shards;
+        final Map<String, long[]> shards = new HashMap<>();
         final Map<NamedSql, PreparedStatement> statements = new IdentityHashMap<>();
 
         Worker(int index, Connection connection) {
@@ -214,7 +242,6 @@ final class LoadRunner {
             for (int i = 0; i < tallies.length; i++) {
                 tallies[i] = new OpTally();
             }
-            shards = new long[scenario.shard() == null ? 0 : scenario.shard().shards()];
         }
 
         void serve(BlockingQueue<Start> queue) {
@@ -263,6 +290,7 @@ final class LoadRunner {
                 runChain(op, vars);
                 long micros = (System.nanoTime() - intended) / 1000;
                 okCounts.incrementAndGet(opIndex);
+                timeline.record(micros);
                 if (measured) {
                     tally.ok++;
                     tally.recordLatency(micros);
@@ -274,19 +302,32 @@ final class LoadRunner {
                 boolean expected = op.expectedErrors().stream().anyMatch(x -> x.matches(state, message));
                 if (expected) {
                     okCounts.incrementAndGet(opIndex);
+                    timeline.record(micros);
                     if (measured) {
                         tally.expected(state, micros);
                     }
                 } else {
+                    timeline.error();
                     if (measured) {
                         tally.error(state.isEmpty() ? "none" : state, message);
                     }
                     failed(opIndex, op, e, state, message);
                 }
             }
-            if (measured && shards.length > 0) {
-                shards[JumpHash.shard(vars.get(scenario.shard().key()), shards.length)]++;
+            if (measured && shardAttribution != null) {
+                attribute(vars.get(shardAttribution.key()));
             }
+        }
+
+        /** Counts the operation on its shard; a failed Citus lookup counts on shard "unknown" (the operation itself was measured). */
+        private void attribute(Object key) {
+            String shard;
+            try {
+                shard = shardAttribution.shardOf(key, connection);
+            } catch (SQLException e) {
+                shard = "unknown";
+            }
+            shards.computeIfAbsent(shard, k -> new long[1])[0]++;
         }
 
         private void failed(int opIndex, Operation op, SQLException e, String state, String message) {

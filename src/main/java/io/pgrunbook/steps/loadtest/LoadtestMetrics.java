@@ -35,15 +35,9 @@ final class LoadtestMetrics {
             t.errorsByState.forEach((state, n) -> out.add(Metric.counter("pgrunbook_loadtest_errors_total", "unexpected errors by SQLSTATE",
                     Map.of("operation", op, "sqlstate", state), n)));
         }
-        long[] shards = result.shardCounts();
-        long total = 0;
-        for (long s : shards) {
-            total += s;
-        }
-        for (int s = 0; s < shards.length; s++) {
-            out.add(Metric.gauge("pgrunbook_loadtest_shard_share", "the fraction of measured operations that landed on each shard",
-                    Map.of("shard", String.valueOf(s)), total == 0 ? 0 : (double) shards[s] / total));
-        }
+        long total = result.shardCounts().values().stream().mapToLong(Long::longValue).sum();
+        result.shardCounts().forEach((shard, n) -> out.add(Metric.gauge("pgrunbook_loadtest_shard_share",
+                "the fraction of measured operations that landed on each shard", Map.of("shard", shard), total == 0 ? 0 : (double) n / total)));
         return out;
     }
 }

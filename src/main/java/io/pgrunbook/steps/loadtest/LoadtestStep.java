@@ -16,6 +16,7 @@ import io.pgrunbook.steps.loadtest.Scenario.Operation;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -69,11 +70,14 @@ public final class LoadtestStep implements StepType {
                 ParamSpec.optional("scope", ValueKind.MAP, "tenants, installs, namespaces: bound as :tenant, :install, :namespace"),
                 ParamSpec.optional("params", ValueKind.MAP, "generators shared by every operation"),
                 ParamSpec.optional("data", ValueKind.ANY, "initial rows: a list of {name, rows, sql, params, skip_if, batch}"),
-                ParamSpec.optional("shard", ValueKind.MAP, "key and shards: attribute operations to jump-hash shards"),
+                ParamSpec.optional("shard", ValueKind.MAP, "key, and shards (jump hash) or citus_table (the Citus shard of the key): attribute operations to shards"),
                 ParamSpec.optional("slos", ValueKind.MAP, "p95, p99, max_error_rate, max_deadlocks, max_serialization_failures, "
                         + "max_shard_share, expected_errors_at_least, min_achieved_rate"),
                 ParamSpec.optional("seed", ValueKind.ANY, "the seed of every random draw (default 1)"),
-                ParamSpec.optional("histogram_log", ValueKind.STRING, "write each operation's latency histogram to this HdrHistogram log file"));
+                ParamSpec.optional("histogram_log", ValueKind.STRING, "write each operation's latency histogram to this HdrHistogram log file"),
+                ParamSpec.optional("html_report", ValueKind.STRING, "write a self-contained HTML report (verdicts, percentiles, charts) to this file"),
+                ParamSpec.optional("baseline", ValueKind.STRING, "a previous run's JSON report: FAIL when an operation's p95 regressed"),
+                ParamSpec.optional("baseline_tolerance", ValueKind.ANY, "how much slower a p95 may be than its baseline (default 0.2: 20 %, and at least 1 ms)"));
     }
 
     @Override
@@ -99,6 +103,16 @@ public final class LoadtestStep implements StepType {
                 + w.arrivals().name().toLowerCase(java.util.Locale.ROOT) + " arrivals)" : "closed model") + " on " + w.connections()
                 + " connections for " + Durations.show(w.duration()) + " after a " + Durations.show(w.warmup()) + " warm-up; seed " + s.seed());
         lines.add("-- scope: " + s.scope().tenants() + " tenants x " + s.scope().installs() + " installs x " + s.scope().namespaces() + " namespaces");
+        if (s.shard() != null) {
+            lines.add("-- operations attributed to shards by :" + s.shard().key() + " (" + s.shard().method() + ")");
+        }
+        if (s.baseline() != null) {
+            lines.add("-- p95 per operation compared with " + s.baseline() + ": FAIL beyond +"
+                    + ScenarioParser.trim(s.baselineTolerance() * 100) + " % (and +1 ms)");
+        }
+        if (s.htmlReport() != null) {
+            lines.add("-- HTML report to " + s.htmlReport());
+        }
         for (var d : s.data()) {
             lines.add("-- data " + d.name() + ": " + d.rows() + " rows in batches of " + d.batch()
                     + (d.skipIf() == null ? "" : ", skipped when: " + d.skipIf().text().strip()));
@@ -121,16 +135,39 @@ public final class LoadtestStep implements StepType {
         } catch (ScenarioException e) {
             return StepOutcome.verdict(Status.ERROR, "invalid scenario: " + e.getMessage(), Evidence.none());
         }
+        Map<String, Long> baseline = Map.of();
+        if (scenario.baseline() != null) {
+            try {
+                baseline = Baseline.p95(Path.of(scenario.baseline()), context.step().id());
+            } catch (ScenarioException e) {
+                return StepOutcome.verdict(Status.ERROR, e.getMessage(), Evidence.none());
+            }
+        }
         ConnectionSpec spec = context.connectionSpec().withApplicationName(APPLICATION_NAME);
         Step step = context.step();
         LoadRunner.ConnectionSource source = () -> open(spec, step);
         List<String> notes = DataLoader.load(scenario, source, context::isCancelled);
-        LoadResult result = new LoadRunner(scenario, source, context::isCancelled).run();
+        var progress = LoadtestProgress.sink();
+        LoadResult result;
+        try {
+            result = new LoadRunner(scenario, source, context::isCancelled, progress).run();
+        } finally {
+            if (progress != null) {
+                LoadtestProgress.end();
+            }
+        }
         if (scenario.histogramLog() != null) {
             writeHistogramLog(scenario, result);
             notes.add("histograms written to " + scenario.histogramLog());
         }
-        SloJudge.Verdict verdict = SloJudge.judge(scenario, result);
+        SloJudge.Verdict verdict = SloJudge.judge(scenario, result, baseline);
+        if (scenario.baseline() != null) {
+            notes.add("p95 compared with " + scenario.baseline());
+        }
+        if (scenario.htmlReport() != null) {
+            HtmlReport.write(Path.of(scenario.htmlReport()), "pgrunbook loadtest: " + step.id(), scenario, result, verdict);
+            notes.add("HTML report written to " + scenario.htmlReport());
+        }
         String message = message(scenario, result, verdict, notes);
         Evidence evidence = new Evidence(verdict.slos() + " SLOs", verdict.failed() + " failed", SloJudge.COLUMNS, verdict.rows(), verdict.rows().size());
         return StepOutcome.verdict(verdict.status(), message, evidence).withMetrics(LoadtestMetrics.of(scenario, result));

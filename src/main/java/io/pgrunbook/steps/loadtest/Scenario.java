@@ -11,7 +11,11 @@ import java.util.Map;
  * @param seed the seed of every random draw: the same seed gives the same data and the same draws
  */
 public record Scenario(long seed, Scope scope, List<DataLoad> data, List<Operation> operations, Workload workload,
-        ShardSpec shard, Slos slos, String histogramLog) {
+        ShardSpec shard, Slos slos, String histogramLog, String htmlReport, String baseline, double baselineTolerance) {
+    /** A p95 may grow by this fraction of its baseline (and by at least {@link #BASELINE_FLOOR_MICROS}) before it is a regression. */
+    public static final double DEFAULT_BASELINE_TOLERANCE = 0.20;
+    /** Sub-millisecond p95s jitter by more than 20 % between identical runs: smaller growth is never a regression. */
+    public static final long BASELINE_FLOOR_MICROS = 1000;
 
     /** Synthetic tenants x installs x namespaces; each draw binds :tenant, :install and :namespace (from 1). */
     public record Scope(int tenants, int installs, int namespaces) {
@@ -56,8 +60,15 @@ public record Scenario(long seed, Scope scope, List<DataLoad> data, List<Operati
     public record Workload(Model model, double ratePerSecond, String rateText, Arrivals arrivals, int connections,
             Duration duration, Duration warmup, Duration rampUp, int maxBacklog, long maxOperations) {}
 
-    /** Which shard an operation lands on: a jump consistent hash of one bound parameter over {@code shards}. */
-    public record ShardSpec(String key, int shards) {}
+    /**
+     * Which shard an operation lands on: a jump consistent hash of one bound parameter over {@code shards},
+     * or, with {@code citusTable}, the Citus shard holding that distribution value.
+     */
+    public record ShardSpec(String key, int shards, String citusTable) {
+        public String method() {
+            return citusTable == null ? "jump hash" : "Citus shards of " + citusTable;
+        }
+    }
 
     /**
      * The success criteria; each becomes one row of the step's evidence.

@@ -50,7 +50,19 @@ public final class ScenarioParser {
         Slos slos = slos(with.get("slos"), operations, workload, shard);
         String log = with.get("histogram_log") == null || String.valueOf(with.get("histogram_log")).isBlank()
                 ? null : String.valueOf(with.get("histogram_log"));
-        return new Scenario(seed, scope, data, operations, workload, shard, slos, log);
+        String html = optionalString(with, "html_report");
+        String baseline = optionalString(with, "baseline");
+        double tolerance = with.get("baseline_tolerance") == null ? Scenario.DEFAULT_BASELINE_TOLERANCE
+                : Scenarios.doubleValue("baseline_tolerance", with.get("baseline_tolerance"), null);
+        if (tolerance < 0 || tolerance > 100) {
+            throw new ScenarioException("baseline_tolerance: a fraction of the baseline p95 (0.2 allows 20 % slower), not " + tolerance);
+        }
+        return new Scenario(seed, scope, data, operations, workload, shard, slos, log, html, baseline, tolerance);
+    }
+
+    private static String optionalString(Map<String, Object> with, String key) {
+        Object v = with.get(key);
+        return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v);
     }
 
     private static Scope scope(Object value) {
@@ -281,9 +293,14 @@ public final class ScenarioParser {
             return null;
         }
         Map<?, ?> m = Scenarios.map("shard", value);
-        Scenarios.onlyKeys("shard", m, List.of("key", "shards"));
+        Scenarios.onlyKeys("shard", m, List.of("key", "shards", "citus_table"));
         String key = Scenarios.string("shard.key", m.get("key"), null);
-        long shards = Scenarios.positive("shard.shards", m.get("shards"), null);
+        String citusTable = m.get("citus_table") == null ? null : Scenarios.string("shard.citus_table", m.get("citus_table"), null);
+        if ((citusTable == null) == (m.get("shards") == null)) {
+            throw new ScenarioException("shard: give either shards: N (jump hash of the key) or citus_table: NAME "
+                    + "(the Citus shard of the key in that distributed table), not " + (citusTable == null ? "neither" : "both"));
+        }
+        long shards = citusTable == null ? Scenarios.positive("shard.shards", m.get("shards"), null) : 0;
         if (shards > 65_536) {
             throw new ScenarioException("shard.shards: at most 65536, not " + shards);
         }
@@ -293,7 +310,7 @@ public final class ScenarioParser {
                         + "' (use tenant, install, namespace or a parameter every operation has)");
             }
         }
-        return new ShardSpec(key, (int) shards);
+        return new ShardSpec(key, (int) shards, citusTable);
     }
 
     private static Slos slos(Object value, List<Operation> operations, Workload workload, ShardSpec shard) {

@@ -26,6 +26,11 @@ final class SloJudge {
     private SloJudge() {}
 
     static Verdict judge(Scenario scenario, LoadResult result) {
+        return judge(scenario, result, Map.of());
+    }
+
+    /** @param baselineP95 microseconds per operation from a previous report (empty: no baseline comparison) */
+    static Verdict judge(Scenario scenario, LoadResult result, Map<String, Long> baselineP95) {
         List<List<Object>> rows = new ArrayList<>();
         int failed = 0;
         Slos slos = scenario.slos();
@@ -56,19 +61,10 @@ final class SloJudge {
             failed += ok ? 0 : 1;
         }
         if (slos.maxShardShare() != null) {
-            long[] shards = result.shardCounts();
-            long total = 0;
-            int hottest = 0;
-            for (int s = 0; s < shards.length; s++) {
-                total += shards[s];
-                hottest = shards[s] > shards[hottest] ? s : hottest;
-            }
-            double share = total == 0 ? 0 : (double) shards[hottest] / total;
-            boolean ok = total > 0 && share <= slos.maxShardShare();
-            String observed = total == 0 ? "no operation measured" : "shard " + hottest + " of " + shards.length + " took " + percent(share)
-                    + " of " + total + " operations (fair share " + percent(1.0 / shards.length) + ", skew "
-                    + String.format(Locale.ROOT, "%.2fx", share * shards.length) + ")";
-            rows.add(row("hot shard (" + scenario.shard().key() + ", jump hash)", "no shard above " + percent(slos.maxShardShare()), observed, ok));
+            Skew skew = skew(result);
+            boolean ok = skew.total() > 0 && skew.share() <= slos.maxShardShare();
+            rows.add(row("hot shard (" + scenario.shard().key() + ", " + scenario.shard().method() + ")",
+                    "no shard above " + percent(slos.maxShardShare()), skew.describe(), ok));
             failed += ok ? 0 : 1;
         }
         for (var e : slos.expectedErrorsAtLeast().entrySet()) {
@@ -87,10 +83,50 @@ final class SloJudge {
                     rate(achieved) + ", " + result.missedStarts() + " missed starts", ok));
             failed += ok ? 0 : 1;
         }
+        for (var e : result.operations().entrySet()) {
+            Long base = baselineP95.get(e.getKey());
+            Histogram h = e.getValue().latency;
+            if (base == null || h.getTotalCount() == 0) {
+                continue;
+            }
+            long now = h.getValueAtPercentile(95);
+            long limit = Math.max(Math.round(base * (1 + scenario.baselineTolerance())), base + Scenario.BASELINE_FLOOR_MICROS);
+            boolean ok = now <= limit;
+            String change = base == 0 ? "" : String.format(Locale.ROOT, " (%+.0f %%)", (now - base) * 100.0 / base);
+            rows.add(row("p95 " + e.getKey() + " vs baseline", "<= " + ms(limit) + " (baseline " + ms(base) + " + "
+                    + String.format(Locale.ROOT, "%.0f %%", scenario.baselineTolerance() * 100) + ", at least +1 ms)", ms(now) + change, ok));
+            failed += ok ? 0 : 1;
+        }
         int slosCount = rows.size();
         rows.addAll(measurements(scenario, result));
         Status status = result.abortReason() != null ? Status.ERROR : failed > 0 ? Status.FAIL : Status.PASS;
         return new Verdict(status, rows, failed, slosCount);
+    }
+
+    /** The hottest shard: its name, its share of the measured operations, and that share against a fair one. */
+    record Skew(String hottest, long total, double share, int shards) {
+        double ratio() {
+            return shards == 0 ? 0 : share * shards;
+        }
+
+        String describe() {
+            return total == 0 ? "no operation measured" : "shard " + hottest + " (of " + shards + ") took " + percent(share) + " of " + total
+                    + " operations (fair share " + percent(1.0 / shards) + ", skew " + String.format(Locale.ROOT, "%.2fx", ratio()) + ")";
+        }
+    }
+
+    static Skew skew(LoadResult result) {
+        long total = 0;
+        String hottest = null;
+        long most = -1;
+        for (var e : result.shardCounts().entrySet()) {
+            total += e.getValue();
+            if (e.getValue() > most) {
+                most = e.getValue();
+                hottest = e.getKey();
+            }
+        }
+        return new Skew(hottest, total, total == 0 ? 0 : (double) most / total, result.shardTotal());
     }
 
     private static boolean latency(List<List<Object>> rows, Scenario scenario, LoadResult result, String label, double percentile,
