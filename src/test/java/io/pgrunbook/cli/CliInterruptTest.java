@@ -41,7 +41,7 @@ class CliInterruptTest {
         try (Connection c = DriverManager.getConnection(db)) {
             assertThat(waitForQuery(c, true)).as("the slow statement started").isTrue();
             new ProcessBuilder("kill", "-INT", Long.toString(child.process.pid())).start().waitFor();
-            int exit = child.waitFor(30);
+            int exit = child.waitFor(90);
             assertThat(exit).as(child.err()).isEqualTo(130);
             assertThat(waitForQuery(c, false)).as("the statement was cancelled on the server").isTrue();
         }
