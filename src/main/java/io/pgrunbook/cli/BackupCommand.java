@@ -22,11 +22,11 @@ import picocli.CommandLine.Spec;
                     + "file and counts every table's rows from the dump itself, writes and syncs manifest.json last, then renames "
                     + "the backup to DIR/NAME-TIMESTAMP. A failed or killed backup never looks complete. Checks first that pg_dump "
                     + "is at least the server's major version (exit 3 otherwise), that DIR is writable and has room for the "
-                    + "estimated size + 15 %.",
+                    + "estimated size + 15 %%.",
             "",
             "Examples:",
             "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/app --keep-last 7 -q",
-            "  pgrunbook backup --db ... --dir /backups/t42 --table 'ext_storage_%' --tenant 5f0c...-uuid",
+            "  pgrunbook backup --db ... --dir /backups/t42 --table 'ext_storage_%%' --tenant 5f0c...-uuid",
             "  pgrunbook backup --db ... --dir /backups/app --keep-days 14 --dry-run",
             ""})
 final class BackupCommand implements Callable<Integer> {

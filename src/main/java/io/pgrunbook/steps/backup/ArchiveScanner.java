@@ -20,7 +20,8 @@ import java.util.zip.GZIPInputStream;
  * table that has moved on since.
  */
 final class ArchiveScanner {
-    private static final int BUFFER = 1 << 16;
+    /** Large reads: few system calls, and the gzip inflater gets whole blocks; per thread, so memory stays flat. */
+    private static final int BUFFER = 1 << 18;
 
     private ArchiveScanner() {}
 
@@ -41,11 +42,72 @@ final class ArchiveScanner {
     }
 
     static List<Scanned> scan(Path root) throws IOException {
-        List<Scanned> out = new ArrayList<>();
-        for (Path file : files(root)) {
-            out.add(scan(root, file));
+        return scan(root, 1);
+    }
+
+    /**
+     * Every file scanned on {@code threads} threads (pg_dump's -j: one table's data file per thread),
+     * the largest first so one big table does not start last; results in path order.
+     */
+    static List<Scanned> scan(Path root, int threads) throws IOException {
+        return parallel(files(root), threads, file -> scan(root, file));
+    }
+
+    interface FileTask<T> {
+        T apply(Path file) throws IOException;
+    }
+
+    /** {@code task} over {@code files} on up to {@code threads} threads, results in the order of {@code files}. */
+    static <T> List<T> parallel(List<Path> files, int threads, FileTask<T> task) throws IOException {
+        int n = Math.max(1, Math.min(threads, files.size()));
+        if (n == 1) {
+            List<T> out = new ArrayList<>();
+            for (Path f : files) {
+                out.add(task.apply(f));
+            }
+            return out;
         }
-        return out;
+        List<Path> bySize = new ArrayList<>(files);
+        bySize.sort(java.util.Comparator.comparingLong(ArchiveScanner::sizeOrZero).reversed());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "pgrunbook-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.Map<Path, java.util.concurrent.Future<T>> futures = new java.util.HashMap<>();
+            for (Path f : bySize) {
+                futures.put(f, pool.submit(() -> task.apply(f)));
+            }
+            List<T> out = new ArrayList<>();
+            for (Path f : files) {
+                try {
+                    out.add(futures.get(f).get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while reading " + f);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long sizeOrZero(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     static Scanned scan(Path root, Path file) throws IOException {

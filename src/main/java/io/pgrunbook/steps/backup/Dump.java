@@ -40,6 +40,8 @@ final class Dump {
     /** What the server said before the dump: which tables, how big, where the WAL was, which objects exist. */
     private record Prelude(List<Table> include, List<Table> exclude, long estimate, String walLsn, List<String[]> objects) {}
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dump.class);
+
     private final StepContext context;
     private final BackupOptions o;
     private final PgTool pgDump;
@@ -77,7 +79,9 @@ final class Dump {
 
     Result run() throws Exception {
         Instant start = Instant.now();
+        long t = System.nanoTime();
         Prelude prelude = context.inTransaction(true, this::prelude);
+        t = phase("pre-checks and catalog", t);
         BackupStep.requireSpace(root, prelude.estimate());
         String name = BackupLayout.name(prefix, start);
         Path partial = BackupLayout.partial(root, name);
@@ -97,9 +101,12 @@ final class Dump {
                 pgDump.run(args, context.connectionSpec(), log, context::isCancelled);
                 tables = null;
             }
-            List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial);
+            t = phase("pg_dump", t);
+            List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial, o.jobs());
+            t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
             if (tables == null) {
                 tables = dumpedTables(partial.resolve(archive), scanned, log);
+                t = phase("table of contents and table names", t);
             }
             Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
             List<String> objects = prelude.objects().stream().filter(r -> dumped.contains(r[1] + "." + r[2]))
@@ -116,6 +123,7 @@ final class Dump {
             BackupLayout.syncDirectory(partial);
             Path complete = root.resolve(name);
             BackupStep.publish(partial, complete);
+            phase("sync, manifest and rename", t);
             return new Result(complete, manifest, Duration.between(start, Instant.now()));
         } catch (Exception | Error e) {
             removePartial(partial, e);
@@ -123,6 +131,12 @@ final class Dump {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    private static long phase(String what, long since) {
+        long now = System.nanoTime();
+        LOG.debug("backup: {} took {} ms", what, (now - since) / 1_000_000);
+        return now;
     }
 
     static String toolVersion() {

@@ -14,27 +14,31 @@ final class FileCheck {
 
     /** Every missing, extra, resized or corrupt file, each named. */
     static List<String> check(Path backup, BackupManifest manifest) throws IOException {
-        List<String> problems = new ArrayList<>();
+        return check(backup, manifest, 1);
+    }
+
+    /** As {@link #check(Path, BackupManifest)}, hashing on {@code threads} threads (files in parallel). */
+    static List<String> check(Path backup, BackupManifest manifest, int threads) throws IOException {
         Map<String, BackupManifest.FileEntry> expected = new HashMap<>();
         manifest.files().forEach(f -> expected.put(f.path(), f));
-        for (Path file : ArchiveScanner.files(backup)) {
+        List<String> found = ArchiveScanner.parallel(ArchiveScanner.files(backup), threads, file -> {
             String rel = ArchiveScanner.relative(backup, file);
-            BackupManifest.FileEntry want = expected.remove(rel);
+            BackupManifest.FileEntry want = expected.get(rel);
             if (want == null) {
-                problems.add("extra file " + rel + " (not in the manifest)");
-                continue;
+                return "extra file " + rel + " (not in the manifest)";
             }
             long size = Files.size(file);
             if (size != want.size()) {
-                problems.add("file " + rel + " has " + size + " bytes, the manifest says " + want.size() + " (truncated or overwritten)");
-                continue;
+                return "file " + rel + " has " + size + " bytes, the manifest says " + want.size() + " (truncated or overwritten)";
             }
             String sha = ArchiveScanner.sha256(file);
-            if (!sha.equals(want.sha256())) {
-                problems.add("file " + rel + " is corrupt: SHA-256 " + sha + ", the manifest says " + want.sha256());
-            }
-        }
-        expected.keySet().stream().sorted().forEach(rel -> problems.add("missing file " + rel));
+            return sha.equals(want.sha256()) ? null : "file " + rel + " is corrupt: SHA-256 " + sha + ", the manifest says " + want.sha256();
+        });
+        List<String> problems = new ArrayList<>();
+        found.stream().filter(java.util.Objects::nonNull).forEach(problems::add);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        ArchiveScanner.files(backup).forEach(f -> present.add(ArchiveScanner.relative(backup, f)));
+        expected.keySet().stream().filter(rel -> !present.contains(rel)).sorted().forEach(rel -> problems.add("missing file " + rel));
         return problems;
     }
 

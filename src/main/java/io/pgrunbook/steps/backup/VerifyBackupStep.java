@@ -117,7 +117,7 @@ public final class VerifyBackupStep implements StepType {
             return fail(backup + "/" + BackupManifest.FILE_NAME + " belongs to backup " + manifest.backup()
                     + ", not to " + backup.getFileName() + ": a manifest copied from another backup", List.of(), manifest);
         }
-        List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest));
+        List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
             problems.add("the backup is empty: its manifest lists no " + (manifest.files().isEmpty() ? "files" : "tables"));
         }
