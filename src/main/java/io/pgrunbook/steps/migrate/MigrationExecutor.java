@@ -35,7 +35,16 @@ final class MigrationExecutor {
     private static final String SET_SESSION = "SELECT set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)";
 
     /** The outcome of one part: done, or failed at a line with the server's message. */
-    record Result(boolean success, boolean transactional, long millis, String error, int retries, List<String> invalidIndexes) {}
+    /**
+     * @param connectionLost the connection broke while the migration ran, so its outcome could not be
+     *                       recorded from this side (the history row shares the migration's transaction)
+     */
+    record Result(boolean success, boolean transactional, long millis, String error, int retries, List<String> invalidIndexes,
+                  boolean connectionLost) {
+        Result(boolean success, boolean transactional, long millis, String error, int retries, List<String> invalidIndexes) {
+            this(success, transactional, millis, error, retries, invalidIndexes, false);
+        }
+    }
 
     private MigrationExecutor() {}
 
@@ -122,7 +131,7 @@ final class MigrationExecutor {
                     rollback(c);
                     return e;
                 } finally {
-                    c.setAutoCommit(true);
+                    restoreAutoCommit(c);
                 }
             });
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -140,13 +149,14 @@ final class MigrationExecutor {
             String where = file + (current[0] == null ? "" : ":" + current[0].line());
             String error = where + ": " + SqlStates.describe(failure) + " [SQLSTATE " + SqlStates.state(failure) + "]"
                     + (retries > 0 ? " after " + retries + " retries" : "");
-            if (up && !SqlStates.isConnectionLost(failure)) {
+            boolean lost = SqlStates.isConnectionLost(failure);
+            if (up && !lost) {
                 ctx.withoutTransaction(c -> {
                     history.record(c, m, "migration", true, ms, false, error);
                     return null;
                 });
             }
-            return new Result(false, true, ms, error, retries, List.of());
+            return new Result(false, true, ms, error, retries, List.of(), lost);
         }
     }
 
@@ -170,10 +180,11 @@ final class MigrationExecutor {
                             + "; ran outside a transaction, so the statements before line " + s.line() + " stay applied"
                             + (invalid.isEmpty() ? "" : "; INVALID index left behind: " + String.join(", ", invalid)
                             + " (remove with " + String.join("; ", invalid.stream().map(i -> "DROP INDEX CONCURRENTLY IF EXISTS " + i).toList()) + ")");
-                    if (up && !SqlStates.isConnectionLost(e)) {
+                    boolean lost = SqlStates.isConnectionLost(e);
+                    if (up && !lost) {
                         history.record(c, m, "migration", false, ms, false, error);
                     }
-                    return new Result(false, false, ms, error, 0, invalid);
+                    return new Result(false, false, ms, error, 0, invalid, lost);
                 }
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -184,6 +195,15 @@ final class MigrationExecutor {
             }
             return new Result(true, false, ms, null, 0, List.of());
         });
+    }
+
+    /** A broken connection cannot be put back in autocommit; the pool drops it, and the migration's own error matters. */
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // Connection gone: nothing to restore.
+        }
     }
 
     /** Indexes among the names that exist but are INVALID (a failed CONCURRENTLY build), schema-qualified. */

@@ -18,6 +18,21 @@ import java.util.TreeMap;
 
 /** The migrate operations on one target, each returning a verdict with its evidence rows. */
 final class Migrator {
+    /** What the database and its history hold after a failed migration, as far as this side can know. */
+    private static String state(MigrationExecutor.Result r) {
+        if (r.connectionLost() && r.transactional()) {
+            // The history row is written in the migration's own transaction, so the two cannot disagree.
+            return "lost its connection to the server: the server rolled it back, or, if the connection broke during COMMIT, "
+                    + "committed it together with its history row; the history says which: run 'pgrunbook migrate status' "
+                    + "once the server is back";
+        }
+        if (r.connectionLost()) {
+            return "lost its connection to the server while running outside a transaction: partly applied, and marked in "
+                    + "the history as started and not finished before it ran; check what it left, then 'pgrunbook migrate repair'";
+        }
+        return r.transactional() ? "rolled back and recorded as failed" : "ran outside a transaction: partly applied, recorded as failed";
+    }
+
     private static final List<String> STATUS_COLUMNS = List.of("version", "description", "state", "applied_at", "applied_by", "execution_ms", "note");
     private static final String TABLE_SIZE = "SELECT pg_size_pretty(pg_total_relation_size(c.oid)), c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(?)";
 
@@ -262,7 +277,7 @@ final class Migrator {
             if (!r.success()) {
                 out.add(Arrays.asList("failed", m.version(), r.error(), r.millis()));
                 int left = todo.size() - done - 1;
-                String state = r.transactional() ? "rolled back and recorded as failed" : "ran outside a transaction: partly applied, recorded as failed";
+                String state = state(r);
                 return StepOutcome.verdict(Status.FAIL, "migration " + m.version() + " failed: " + r.error() + ". " + done + " applied before it; "
                         + m.version() + " " + state + "; " + left + " not run", evidence(out, todo.size(), done));
             }
