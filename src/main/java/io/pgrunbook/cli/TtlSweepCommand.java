@@ -72,7 +72,7 @@ final class TtlSweepCommand implements Callable<Integer> {
     @Option(names = "--select-batch-size", paramLabel = "ROWS", description = "Row keys read per select batch (default 5000).")
     Integer selectBatchSize;
 
-    @Option(names = "--delete-batch-size", paramLabel = "ROWS", description = "Rows per delete batch, each its own transaction (default 1000).")
+    @Option(names = "--delete-batch-size", paramLabel = "ROWS", description = "Rows per delete batch, each its own transaction (default 5000).")
     Integer deleteBatchSize;
 
     @Option(names = "--rate-limit", paramLabel = "ROWS_PER_S", description = "Delete at most this many rows per second.")

@@ -32,7 +32,7 @@ class TtlSweepCommandTest {
     void dryRunPrintsThePlanAndThePendingRowsAndDeletesNothing() throws Exception {
         CliRun r = CliRun.run("ttl-sweep", "--db", db, "--dry-run", "--no-color");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(r.out).contains("Plan for runbook 'ttl-sweep'", "WRITES", "delete batches of 1000 rows",
+        assertThat(r.out).contains("Plan for runbook 'ttl-sweep'", "WRITES", "delete batches of 5000 rows",
                 "dry run: 300 expired rows pending in 150 scope(s)", "largest scopes", "nothing deleted");
         assertThat(count(EXPIRED)).isEqualTo(300);
     }

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * find expired rows through an index on the expiry, and on Citus each batch must go to one shard.
  */
 final class PlanCheck {
-    static final String INDEXES = "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            + "WHERE i.indrelid = ?::int8::oid";
+    static final String INDEXES = "SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indexrelid::int8 FROM pg_index i "
+            + "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ?::int8::oid";
+    /** Citus: the name of an index's copy on one shard (as EXPLAIN shows it in the shard's plan). */
+    static final String SHARD_INDEX_NAME = "SELECT shard_name(?::int8::oid::regclass, ?::int8)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What EXPLAIN showed: the plan lines, the expiry index used (null if none), whether a batch fans out. */
@@ -118,12 +120,25 @@ final class PlanCheck {
         if (node.has("Relation Name")) {
             sb.append(" on ").append(node.get("Relation Name").asText());
         }
-        if (node.has("Task Count")) {
-            sb.append(" (Citus tasks: ").append(node.get("Task Count").asInt()).append(")");
+        // Citus keeps the task count and each shard's plan under "Distributed Query" → "Job".
+        JsonNode job = node.path("Distributed Query").path("Job");
+        JsonNode tasks = node.has("Task Count") ? node.get("Task Count") : job.get("Task Count");
+        if (tasks != null) {
+            sb.append(" (Citus tasks: ").append(tasks.asInt()).append(")");
         }
         lines.add(sb.toString());
         for (JsonNode child : node.path("Plans")) {
             render(child, depth + 1, lines);
+        }
+        for (JsonNode task : job.path("Tasks")) {
+            for (JsonNode remote : task.path("Remote Plan")) {
+                for (JsonNode p : remote) {
+                    if (p.has("Plan")) {
+                        render(p.get("Plan"), depth + 1, lines);
+                    }
+                }
+            }
+            break; // one shard's plan shows the shape; the task count says how many there are
         }
     }
 
@@ -139,13 +154,40 @@ final class PlanCheck {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
-                    if (covers(rs.getString(2)) && used.stream().anyMatch(u -> u.equals(name) || u.startsWith(name + "_"))) {
-                        return name;
+                    if (!covers(rs.getString(2))) {
+                        continue;
+                    }
+                    for (String u : used) {
+                        if (u.equals(name) || (table.distributionColumn() != null && u.equals(shardIndexName(rs.getLong(3), u)))) {
+                            return name;
+                        }
                     }
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * The name Citus gives index {@code indexOid} on the shard whose id ends {@code used}, or null.
+     * Not just the name plus "_shardid": a name too long for that is shortened with a hash.
+     */
+    private String shardIndexName(long indexOid, String used) throws SQLException {
+        java.util.regex.Matcher m = Pattern.compile("_(\\d+)$").matcher(used);
+        if (!m.find() || m.group(1).length() > 18) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(SHARD_INDEX_NAME)) {
+            ps.setLong(1, indexOid);
+            ps.setLong(2, Long.parseLong(m.group(1)));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return null;
+                }
+                String qualified = rs.getString(1);
+                return qualified.substring(qualified.lastIndexOf('.') + 1).replace("\"", "");
+            }
+        }
     }
 
     /** Whether an index definition mentions the expiry column (or expression) in its columns or predicate. */

@@ -35,7 +35,7 @@ public record TtlConfig(
         long maxPending) {
 
     static final int DEFAULT_SELECT_BATCH = 5000;
-    static final int DEFAULT_DELETE_BATCH = 1000;
+    static final int DEFAULT_DELETE_BATCH = 5000;
 
     static TtlConfig from(Map<String, Object> with) {
         Map<String, String> filter = new LinkedHashMap<>();

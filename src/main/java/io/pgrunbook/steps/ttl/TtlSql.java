@@ -78,7 +78,7 @@ final class TtlSql {
             String order = " ORDER BY " + cols + " LIMIT ?";
             selectFirst = head + order;
             selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND NOT (ctid = ANY(CAST(? AS text[])::tid[]))" + order;
-            deleteDirect = deleteDirectByCtid(t, eq, expiry);
+            deleteDirect = deleteDirectByCtid(t, eq, expiry, scopes);
             delete = deleteByCtid(t, eq, expiry);
         } else {
             String scopeEq = scopeEquality();
@@ -97,7 +97,7 @@ final class TtlSql {
             // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
             selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
             }
-            deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, expiry)
+            deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, expiry, List.of())
                     : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
                             + " < statement_timestamp()";
             delete = byCtid ? deleteByCtid(t, scopeEq, expiry) : deleteByKey(t, scopeEq, expiry, keys);
@@ -131,8 +131,16 @@ final class TtlSql {
         return global ? List.copyOf(row.subList(1, 1 + config.scopeColumns().size())) : fixedScope;
     }
 
-    private static String deleteDirectByCtid(String t, String eq, String expiry) {
-        return "DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry + " < statement_timestamp() RETURNING ctid::text";
+    /**
+     * Returns the rows it deleted counted per scope (one row, the count, within one scope), not row
+     * by row: a batch's answer stays a few rows however large the batch.
+     */
+    private static String deleteDirectByCtid(String t, String eq, String expiry, List<String> groupBy) {
+        String cols = groupBy.stream().map(TtlTable::quote).collect(Collectors.joining(", "));
+        String texts = groupBy.stream().map(c -> TtlTable.quote(c) + "::text, ").collect(Collectors.joining());
+        return "WITH gone AS (DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry
+                + " < statement_timestamp() RETURNING " + (cols.isEmpty() ? "1" : cols) + ")\n"
+                + "SELECT " + texts + "count(*) FROM gone" + (cols.isEmpty() ? "" : " GROUP BY " + cols);
     }
 
     /** The batch's keys, given as one text array per key column, cast back to the columns' types. */

@@ -239,7 +239,14 @@ final class TtlSweeper {
                         changed++;
                     }
                 }
-                if (outcome.byCount()) {
+                if (outcome.deletedByScope() != null) {
+                    for (Map.Entry<List<String>, Long> e : outcome.deletedByScope().entrySet()) {
+                        List<String> scope = e.getKey().isEmpty() ? fixedScope : e.getKey();
+                        counts.computeIfAbsent(scope, k -> new long[3])[0] += e.getValue();
+                    }
+                    deleted += outcome.deletedCount;
+                    changed += chunk.size() - outcome.deletedCount;
+                } else if (outcome.byCount()) {
                     long[] n = counts.computeIfAbsent(fixedScope, k -> new long[3]);
                     n[0] += outcome.deletedCount;
                     n[2] += outcome.skippedCount;
@@ -260,7 +267,17 @@ final class TtlSweeper {
      * they locked and deleted) or by count (key tables on Citus).
      */
     private record BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk,
-            long deletedCount, long skippedCount) {
+            long deletedCount, long skippedCount, Map<List<String>, Long> deletedByScope) {
+        BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk, long deletedCount,
+                long skippedCount) {
+            this(deletedIds, lockedIds, chunk, deletedCount, skippedCount, null);
+        }
+
+        /** The direct delete of a ctid batch: rows deleted per scope (empty scope: within the range's one scope); it skips nothing. */
+        static BatchOutcome byScope(Map<List<String>, Long> deleted, List<List<String>> chunk) {
+            return new BatchOutcome(null, null, chunk, deleted.values().stream().mapToLong(Long::longValue).sum(), 0, deleted);
+        }
+
         boolean byCount() {
             return deletedIds == null;
         }
@@ -327,13 +344,18 @@ final class TtlSweeper {
                 int i = bindScope(ps, 1, range);
                 if (sql.byCtid) {
                     ps.setArray(i, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
-                    java.util.Set<String> gone = new java.util.HashSet<>();
+                    Map<List<String>, Long> gone = new LinkedHashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
+                        int n = rs.getMetaData().getColumnCount();
                         while (rs.next()) {
-                            gone.add(rs.getString(1));
+                            List<String> scope = new ArrayList<>(n - 1);
+                            for (int k = 1; k < n; k++) {
+                                scope.add(rs.getString(k));
+                            }
+                            gone.put(scope, rs.getLong(n));
                         }
                     }
-                    outcome = new BatchOutcome(gone, null, chunk, 0, 0);
+                    outcome = BatchOutcome.byScope(gone, chunk);
                 } else {
                     bindKeys(c, ps, i, sql, chunk);
                     outcome = new BatchOutcome(null, null, chunk, ps.executeUpdate(), 0);
