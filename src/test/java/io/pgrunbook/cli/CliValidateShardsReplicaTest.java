@@ -62,9 +62,13 @@ class CliValidateShardsReplicaTest {
         }
     }
 
-    /** Waits until the standby has received (and, when replaying, replayed) everything the primary has written. */
+    /**
+     * Waits until the standby has received (and, when replaying, replayed) everything the primary has
+     * written. The target is the insert position, not the write position: the sandbox commits
+     * asynchronously, so its last commit record can still be in WAL buffers beyond the write position.
+     */
     private static void awaitStandby(Sandbox primary, StreamingStandby standby, String lsnFunction) throws Exception {
-        String target = text(primary.jdbcUrl(), "SELECT pg_current_wal_lsn()::text");
+        String target = text(primary.jdbcUrl(), "SELECT pg_current_wal_insert_lsn()::text");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!"true".equals(text(standby.jdbcUrl(), "SELECT coalesce(" + lsnFunction + "() >= '" + target + "'::pg_lsn, false)::text"))) {
             assertThat(System.nanoTime()).as("the standby reaches " + target + " by " + lsnFunction + " within 30 s; its log:\n" + standby.log()).isLessThan(deadline);
