@@ -581,7 +581,8 @@ function _picocli_pgrunbook_ttlsweep() {
 
   local commands=""
   local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--strategy' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local HOW_option_args=("auto" "index" "blocks") # --strategy values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -639,6 +640,11 @@ function _picocli_pgrunbook_ttlsweep() {
       ;;
     '--max-pending')
       return
+      ;;
+    '--strategy')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HOW_option_args[@]}" ) )
+      return $?
       ;;
     '--db')
       return

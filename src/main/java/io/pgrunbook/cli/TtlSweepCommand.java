@@ -96,6 +96,19 @@ final class TtlSweepCommand implements Callable<Integer> {
     @Option(names = "--max-pending", paramLabel = "ROWS", description = "Fail (exit 1) when more expired rows than this remain afterwards (the backlog alert).")
     Long maxPending;
 
+    @Option(names = "--strategy", paramLabel = "HOW", completionCandidates = StrategyCandidates.class,
+            description = "How batches find expired rows: auto (default: block ranges when at least 5%% of a plain table has expired, "
+                    + "else the expiry index), index (scope by scope through the expiry index), blocks (heap block ranges in "
+                    + "physical order, PostgreSQL 14+).")
+    String strategy;
+
+    /** The strategies for completion, from the domain's own list. */
+    static final class StrategyCandidates extends java.util.ArrayList<String> {
+        StrategyCandidates() {
+            super(io.pgrunbook.steps.ttl.TtlConfig.Strategy.keywords());
+        }
+    }
+
     @Option(names = "--force", description = "Sweep even when EXPLAIN shows no index on the expiry.")
     boolean force;
 
@@ -160,6 +173,7 @@ final class TtlSweepCommand implements Callable<Integer> {
         putIf(with, "pause", pause);
         putIf(with, "max_replica_lag", maxReplicaLag);
         putIf(with, "max_pending", maxPending);
+        putIf(with, "strategy", strategy);
         if (force) {
             with.put("force", true);
         }

@@ -71,6 +71,9 @@ class TtlSweepCommandTest {
         CliRun zero = CliRun.run("ttl-sweep", "--db", db, "--delete-batch-size", "0", "--yes");
         assertThat(zero.exitCode).isNotZero();
         assertThat(zero.all()).contains("delete_batch_size must be at least 1").doesNotContain("Exception");
+        CliRun strategy = CliRun.run("ttl-sweep", "--db", db, "--strategy", "heap", "--yes");
+        assertThat(strategy.exitCode).isEqualTo(2);
+        assertThat(strategy.all()).contains("strategy must be one of [auto, index, blocks], got 'heap'").doesNotContain("Exception");
         CliRun tenant = CliRun.run("ttl-sweep", "--db", db, "--scope-columns", "namespace", "--tenant", "x", "--yes");
         assertThat(tenant.all()).contains("--tenant filters on scope column tenant_id, which is not in --scope-columns");
         assertThat(count(EXPIRED)).isEqualTo(300);

@@ -78,6 +78,33 @@ final class PlanCheck {
         return new Result(lines, index, fansOut);
     }
 
+    /** The plans of a block-range batch (for blocks 0 to 1: the shape is the same for every range). */
+    List<String> blocks(BlockRanges ranges) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        lines.add("-- delete batch by block range (its own transaction, lock_timeout 1ms: waits for no row):");
+        lines.addAll(List.of(ranges.deleteDirect.split("\n")));
+        explainRange("EXPLAIN (FORMAT JSON) " + ranges.deleteDirect, 1, lines);
+        lines.add("-- delete batch again when a row was held (SKIP LOCKED, counts the rows skipped):");
+        lines.addAll(List.of(ranges.deleteSkipLocked.split("\n")));
+        explainRange("EXPLAIN (FORMAT JSON) " + ranges.deleteSkipLocked, 2, lines);
+        return lines;
+    }
+
+    private void explainRange(String text, int ranges, List<String> lines) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(text)) {
+            int i = 1;
+            for (int r = 0; r < ranges; r++) {
+                i = BlockRanges.bindRange(ps, i, 0, 1);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                render(JSON.readTree(rs.getString(1)).get(0).get("Plan"), 0, lines);
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("EXPLAIN returned JSON that could not be read: " + e.getMessage(), e);
+        }
+    }
+
     /** @param select true: the select batch; false: the SKIP LOCKED delete; null: the direct delete */
     private JsonNode explain(String text, List<String> scope, Boolean select, List<String> lines) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(text)) {

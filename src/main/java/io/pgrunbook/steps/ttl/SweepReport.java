@@ -30,8 +30,9 @@ final class SweepReport {
                     + "\nplan: " + r.planSummary() + largestScopes(r);
             return StepOutcome.verdict(r.refusal() == null ? Status.PASS : Status.WARN, message, evidence).withMetrics(backlog(r));
         }
-        String done = r.deleted() + " expired rows deleted from " + r.table() + " in " + r.batches() + " batches, "
-                + Math.round(r.rowsPerSecond()) + " rows/s, " + r.skippedLocked() + " skipped (locked by another session), longest batch "
+        String done = r.deleted() + " expired rows deleted from " + r.table() + " in " + r.batches() + " batches"
+                + (r.byBlocks() ? " of heap block ranges" : "") + ", " + Math.round(r.rowsPerSecond()) + " rows/s over "
+                + seconds(r.deleting()) + " of deleting (" + seconds(r.duration()) + " with the backlog counts), " + r.skippedLocked() + " skipped (locked by another session), longest batch "
                 + r.longestBatch().toMillis() + " ms"
                 + (r.changedSinceSelected() == 0 ? "" : ", " + r.changedSinceSelected() + " changed since selected (updated or deleted by others; "
                         + "any still expired are left for the next run)");
@@ -60,10 +61,15 @@ final class SweepReport {
             metrics.add(Metric.counter("ttl_cleanup_deletes_total", "Expired rows deleted by this sweep, per hashed scope.",
                     scoped(r.table(), s.hash()), s.deleted()));
         }
+        metrics.add(Metric.gauge("ttl_sweep_rows_deleted", "Rows this sweep deleted, counted by its batches (exact; with block ranges the "
+                + "per-scope ttl_cleanup_deletes_total are each scope's drop in backlog).", t, r.deleted()));
         metrics.add(Metric.counter("ttl_cleanup_batches_total", "Delete batches (transactions) committed.", t, r.batches()));
         metrics.add(Metric.counter("ttl_cleanup_skipped_locked_total", "Expired rows skipped because another session held them.", t, r.skippedLocked()));
         metrics.add(Metric.gauge("ttl_sweep_duration_seconds", "How long the sweep ran.", t, r.duration().toMillis() / 1000.0));
-        metrics.add(Metric.gauge("ttl_sweep_rows_per_second", "Rows deleted per second over the sweep.", t, Math.round(r.rowsPerSecond())));
+        metrics.add(Metric.gauge("ttl_sweep_deleting_seconds", "Time spent deleting, first batch to last (without the backlog counts).", t,
+                r.deleting().toMillis() / 1000.0));
+        metrics.add(Metric.gauge("ttl_sweep_rows_per_second", "Rows deleted per second while deleting (ttl_sweep_deleting_seconds).", t,
+                Math.round(r.rowsPerSecond())));
         metrics.add(Metric.counter("ttl_cleanup_changed_rows_total", "Selected rows not deleted because they changed before their batch "
                 + "(updated, extended or deleted by others).", t, r.changedSinceSelected()));
         metrics.add(Metric.gauge("ttl_sweep_longest_batch_seconds", "The longest delete batch (one transaction), client-side.", t,
@@ -75,6 +81,10 @@ final class SweepReport {
             metrics.addAll(backlog(r));
         }
         return StepOutcome.verdict(status, message, evidence).withMetrics(metrics);
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
     }
 
     private static List<Metric> backlog(SweepResult r) {

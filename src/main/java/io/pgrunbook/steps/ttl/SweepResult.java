@@ -9,6 +9,8 @@ import java.util.List;
  * @param stoppedBy null when every selected scope was swept, else why it stopped early
  * @param refusal   in a dry run, why a real sweep would refuse to delete (null: it would not)
  * @param pendingAfter expired rows left in the swept scopes' range (-1 when not measured, e.g. interrupted)
+ * @param deleting  the time spent deleting (first batch to last, pauses included), without the backlog counts
+ * @param byBlocks  batches walked the heap by block ranges: per scope, deletes are the backlog's drop
  */
 record SweepResult(
         String table,
@@ -25,10 +27,13 @@ record SweepResult(
         Duration longestBatch,
         List<String> plan,
         String planSummary,
-        String refusal) {
+        String refusal,
+        Duration deleting,
+        boolean byBlocks) {
 
+    /** The delete rate while deleting: the backlog counts before and after are not deletes. */
     double rowsPerSecond() {
-        double s = duration.toNanos() / 1e9;
+        double s = deleting.toNanos() / 1e9;
         return s <= 0 ? 0 : deleted / s;
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param maxRunTime  stop starting batches after this long (zero: no limit)
  * @param maxReplicaLag pause while a replica's replay lag exceeds this (zero: never)
  * @param maxPending  fail when more expired rows than this remain afterwards (-1: no assertion)
+ * @param strategy    how batches find their rows: {@link Strategy}
  */
 public record TtlConfig(
         String table,
@@ -32,7 +33,29 @@ public record TtlConfig(
         Duration replicaLagPause,
         boolean force,
         boolean dryRun,
-        long maxPending) {
+        long maxPending,
+        Strategy strategy) {
+
+    /** How batches find expired rows. */
+    public enum Strategy {
+        /** Block ranges when the backlog is a large share of a plain table, the expiry index otherwise. */
+        AUTO,
+        /** Keyset batches through the expiry index, scope by scope: cheap when few rows have expired. */
+        INDEX,
+        /** Ranges of heap blocks in physical order (TID range scans, PostgreSQL 14+): cheap when many have. */
+        BLOCKS;
+
+        static Strategy parse(Object value) {
+            return value == null ? AUTO : valueOf(String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
+        }
+
+        public static List<String> keywords() {
+            return java.util.Arrays.stream(values()).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+    }
+
+    /** AUTO sweeps by block ranges once at least this share of the table's rows has expired. */
+    static final double BLOCKS_FROM_SHARE = 0.05;
 
     static final int DEFAULT_SELECT_BATCH = 5000;
     static final int DEFAULT_DELETE_BATCH = 5000;
@@ -61,7 +84,8 @@ public record TtlConfig(
                 with.containsKey(TtlSweepStep.REPLICA_LAG_PAUSE) ? duration(with, TtlSweepStep.REPLICA_LAG_PAUSE) : Duration.ofSeconds(1),
                 Boolean.TRUE.equals(with.get(TtlSweepStep.FORCE)),
                 Boolean.TRUE.equals(with.get(TtlSweepStep.DRY_RUN)),
-                number(with, TtlSweepStep.MAX_PENDING, -1));
+                number(with, TtlSweepStep.MAX_PENDING, -1),
+                Strategy.parse(with.get(TtlSweepStep.STRATEGY)));
     }
 
     private static long number(Map<String, Object> with, String key, long fallback) {

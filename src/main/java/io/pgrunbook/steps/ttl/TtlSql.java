@@ -16,6 +16,11 @@ import java.util.stream.IntStream;
 final class TtlSql {
     /** Expired rows per scope, with the age of the oldest: the backlog, before and after. */
     final String pending;
+    /**
+     * The backlog after a sweep by block ranges, with per scope the rows that had expired before a
+     * server time (bind it first) and are still there.
+     */
+    final String pendingSince;
     /** The same, for a random sample of scopes (bind the sample size last). */
     final String pendingSample;
     /** The first select batch of a scope: row keys in expiry order (bind scope values, then the limit). */
@@ -48,12 +53,16 @@ final class TtlSql {
         String scopeText = scopes.stream().map(s -> TtlTable.quote(s) + "::text AS " + TtlTable.quote(s)).collect(Collectors.joining(", "));
         String filter = config.scopeFilter().keySet().stream().map(this::equalsParam).map(s -> " AND " + s).collect(Collectors.joining());
         String aggregate = "count(*) AS pending, extract(epoch FROM now() - min(" + expiry + "))::float8 AS oldest_expired_age_s";
+        String stillThere = ", count(*) FILTER (WHERE " + expiry + " < CAST(? AS timestamptz)) AS expired_before";
         if (scopes.isEmpty()) {
             pending = "SELECT " + aggregate + " FROM " + t + " WHERE " + expired + filter + " HAVING count(*) > 0";
+            pendingSince = "SELECT " + aggregate + stillThere + " FROM " + t + " WHERE " + expired + filter + " HAVING count(*) > 0";
             pendingSample = pending;
         } else {
             String base = "SELECT " + scopeText + ", " + aggregate + " FROM " + t + " WHERE " + expired + filter + " GROUP BY " + scopeList;
             pending = base + " ORDER BY " + scopeList;
+            pendingSince = "SELECT " + scopeText + ", " + aggregate + stillThere + " FROM " + t + " WHERE " + expired + filter
+                    + " GROUP BY " + scopeList + " ORDER BY " + scopeList;
             pendingSample = base + " ORDER BY random() LIMIT ?";
         }
         byCtid = table.byCtid();

@@ -38,6 +38,7 @@ public final class TtlSweepStep implements StepType {
     static final String FORCE = "force";
     static final String DRY_RUN = "dry_run";
     static final String MAX_PENDING = "max_pending";
+    static final String STRATEGY = "strategy";
 
     /** Test seam: the hooks of the next sweeps this class runs (null: none). */
     static volatile TtlSweeper.Hooks testHooks;
@@ -86,7 +87,9 @@ public final class TtlSweepStep implements StepType {
                 ParamSpec.optional(REPLICA_LAG_PAUSE, ValueKind.DURATION, "how long to pause when replicas lag (default 1s)"),
                 ParamSpec.optional(FORCE, ValueKind.BOOLEAN, "sweep even when EXPLAIN shows no index on the expiry"),
                 ParamSpec.optional(DRY_RUN, ValueKind.BOOLEAN, "count pending rows per scope and show the plans; delete nothing (read only)"),
-                ParamSpec.optional(MAX_PENDING, ValueKind.INTEGER, "fail when more expired rows than this remain afterwards (the backlog alert)"));
+                ParamSpec.optional(MAX_PENDING, ValueKind.INTEGER, "fail when more expired rows than this remain afterwards (the backlog alert)"),
+                ParamSpec.optional(STRATEGY, ValueKind.STRING, "how batches find expired rows: auto (default), index (through the expiry index, "
+                        + "scope by scope), blocks (ranges of heap blocks in physical order; plain tables, PostgreSQL 14+)"));
     }
 
     @Override
@@ -106,6 +109,10 @@ public final class TtlSweepStep implements StepType {
             if (w.get(key) instanceof Number n && n.longValue() < 0) {
                 problems.add(step.location(), "step '" + step.id() + "': " + key + " must not be negative, got " + n);
             }
+        }
+        if (w.get(STRATEGY) != null && !TtlConfig.Strategy.keywords().contains(String.valueOf(w.get(STRATEGY)))) {
+            problems.add(step.location(), "step '" + step.id() + "': strategy must be one of " + TtlConfig.Strategy.keywords()
+                    + ", got '" + w.get(STRATEGY) + "'" + io.pgrunbook.error.Suggest.hint(String.valueOf(w.get(STRATEGY)), TtlConfig.Strategy.keywords()));
         }
         if (w.get(RATE_LIMIT) instanceof Number n && n.doubleValue() < 0) {
             problems.add(step.location(), "step '" + step.id() + "': rate_limit must not be negative, got " + n);
@@ -134,6 +141,9 @@ public final class TtlSweepStep implements StepType {
         lines.add("select batches of " + c.selectBatchSize() + " keys, delete batches of " + c.deleteBatchSize()
                 + " rows, each its own transaction with FOR UPDATE SKIP LOCKED; lock_timeout " + Durations.show(step.lockTimeout())
                 + ", statement_timeout " + Durations.show(step.timeout()));
+        lines.add("strategy: " + c.strategy().name().toLowerCase(java.util.Locale.ROOT)
+                + (c.strategy() == TtlConfig.Strategy.AUTO ? " (heap block ranges when at least "
+                        + Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100) + "% of a plain table has expired, else through the expiry index)" : ""));
         lines.add("rate limit: " + (c.rateLimit() > 0 ? c.rateLimit() + " rows/s" : "none") + "; pause between batches: " + Durations.show(c.pause())
                 + "; max run time: " + (c.maxRunTime().isZero() ? "none" : Durations.show(c.maxRunTime()))
                 + "; replica lag bound: " + (c.maxReplicaLag().isZero() ? "none" : Durations.show(c.maxReplicaLag())));

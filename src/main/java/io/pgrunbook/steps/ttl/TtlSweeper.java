@@ -35,11 +35,20 @@ final class TtlSweeper {
      */
     static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off";
     static final String PREFER_INDEX_LOCAL = "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off";
-    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan";
+    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan; RESET enable_indexonlyscan";
+    /**
+     * The backlog count after a pass over the heap reads the heap: the expiry index still holds an
+     * entry for every row the pass deleted, and counting through it would visit each of them.
+     */
+    static final String PREFER_HEAP = "SET enable_seqscan = on; SET enable_indexscan = off; SET enable_indexonlyscan = off";
+    static final String SERVER_NOW = "SELECT now()::text";
     static final String REPLICA_LAG = "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication";
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
-    /** Test seams between the read of a select batch and its deletes (to change rows in between). */
+    /**
+     * Test seams between the read of a select batch and its deletes, and before each block range
+     * (scope empty, the range's block count), to change rows in between.
+     */
     interface Hooks {
         Hooks NONE = (scope, keys) -> {};
 
@@ -55,6 +64,9 @@ final class TtlSweeper {
     private long skipped;
     private long lagPauses;
     private long longestBatchNanos;
+    /** Time spent deleting: from the first batch to the last, pauses included, backlog counts not. */
+    private long deletingNanos;
+    private long deletingStarted;
     /** Selected rows neither deleted nor skipped: updated (moved, or expiry pushed out) or deleted by someone since. */
     private long changed;
     private String stoppedBy;
@@ -68,7 +80,11 @@ final class TtlSweeper {
     }
 
     /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
-    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan) {
+    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan, BlockRanges blocks) {
+        long pending() {
+            return scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+        }
+
         /** Why the sweep must not delete, or null when it may. */
         String refusal(TtlConfig config) {
             if (plan.fansOut()) {
@@ -89,8 +105,52 @@ final class TtlSweeper {
         List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
         PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
                 : new PlanCheck(c, table, config, sql).check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
+        BlockRanges blocks = null;
+        String why = blocksChoice(c, table, scopes);
+        if (why.startsWith("blocks")) {
+            blocks = new BlockRanges(table, config);
+            List<String> lines = new ArrayList<>(plan.lines());
+            lines.add("-- strategy: " + why);
+            lines.addAll(new PlanCheck(c, table, config, sql).blocks(blocks));
+            plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
+        } else {
+            List<String> lines = new ArrayList<>(plan.lines());
+            lines.add("-- strategy: " + why);
+            plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
+        }
         LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
-        return new Survey(table, sql, scopes, plan);
+        return new Survey(table, sql, scopes, plan, blocks);
+    }
+
+    /**
+     * Whether batches walk the heap by block ranges ("blocks: why") or go through the expiry index
+     * ("index: why"): ranges read every row of the table once, the index a random heap page per
+     * expired row, so ranges win once expired rows are a few percent of the table.
+     */
+    private String blocksChoice(Connection c, TtlTable table, List<SweepResult.ScopeResult> scopes) throws SQLException {
+        String unavailable = table.distributionColumn() != null ? "a Citus distributed table is swept per distribution key"
+                : config.sample() > 0 ? "a sample sweeps chosen scopes only"
+                : !config.scopeFilter().isEmpty() ? "one scope is swept through the index"
+                : c.getMetaData().getDatabaseMajorVersion() < 14 ? "TID range scans need PostgreSQL 14 or later"
+                : null;
+        if (config.strategy() == TtlConfig.Strategy.INDEX) {
+            return "index (strategy: index)";
+        }
+        if (unavailable != null) {
+            if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
+                throw new TtlConfigException("strategy blocks is not possible here: " + unavailable + "; use strategy auto or index");
+            }
+            return "index (" + unavailable + ")";
+        }
+        long pending = scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
+        long rows = Math.max(BlockRanges.estimatedRows(c, table), pending);
+        String share = rows == 0 ? "no rows" : String.format(java.util.Locale.ROOT, "%.1f%% of ~%d rows expired", 100.0 * pending / rows, rows);
+        if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
+            return "blocks (strategy: blocks; " + share + ")";
+        }
+        return pending > 0 && pending >= TtlConfig.BLOCKS_FROM_SHARE * rows
+                ? "blocks (" + share + ", at least " + Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100) + "%: one pass over the heap in block ranges)"
+                : "index (" + share + ", under " + Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100) + "%: keyset batches through the expiry index)";
     }
 
     SweepResult dryRun(Connection c) throws SQLException {
@@ -100,7 +160,8 @@ final class TtlSweeper {
         long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
-                pending, oldest, 0, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config));
+                pending, oldest, 0, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config), Duration.ZERO,
+                s.blocks() != null);
     }
 
     /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
@@ -115,6 +176,13 @@ final class TtlSweeper {
                 // The pool must not lend this session on with the setting: drop the connection.
                 c.abort(Runnable::run);
             }
+        }
+    }
+
+    private static String serverNow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SERVER_NOW); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
@@ -138,8 +206,13 @@ final class TtlSweeper {
                     + " is held); wait for it to finish, or look for it in pg_stat_activity");
         }
         Map<List<String>, long[]> counts = new LinkedHashMap<>();
+        String since = s.blocks() == null ? null : serverNow(c);
+        long phase = System.nanoTime();
+        deletingStarted = phase;
         try {
-            if (s.sql().global) {
+            if (s.blocks() != null) {
+                sweepBlocks(c, s, counts);
+            } else if (s.sql().global) {
                 if (!s.scopes().isEmpty()) {
                     sweepRange(c, s.sql(), List.copyOf(config.scopeFilter().values()), null, counts);
                 }
@@ -158,14 +231,26 @@ final class TtlSweeper {
             }
             stoppedBy = "interrupted";
         } finally {
+            deletingNanos = System.nanoTime() - phase;
             unlock(c, table);
         }
         Map<List<String>, SweepResult.ScopeResult> after = new LinkedHashMap<>();
         long pendingAfter = -1;
         double oldest = 0;
+        Map<List<String>, Long> stillExpiredSince = new LinkedHashMap<>();
         if (!"interrupted".equals(stoppedBy)) {
-            for (SweepResult.ScopeResult r : pending(c, s.sql(), false)) {
+            if (since != null) {
+                execute(c, PREFER_HEAP);
+            }
+            for (SweepResult.ScopeResult r : pending(c, s.sql(), false, since, stillExpiredSince)) {
                 after.put(r.values(), r);
+            }
+            if (since != null) {
+                execute(c, RESET_PREFER_INDEX);
+                execute(c, PREFER_INDEX);
+                // Expired at the start, still there, not skipped: moved by an update during the pass
+                // (to a block already passed) or extended; the next run finds those still expired.
+                changed = Math.max(0, stillExpiredSince.values().stream().mapToLong(Long::longValue).sum() - skipped);
             }
             pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
             oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
@@ -179,10 +264,17 @@ final class TtlSweeper {
             n = n == null ? new long[3] : n;
             SweepResult.ScopeResult a = after.get(before.values());
             long left = "interrupted".equals(stoppedBy) ? -1 : a == null ? 0 : a.pendingBefore();
+            if (since != null && left >= 0) {
+                // A block range deletes rows of many scopes at once, counted only in total (asking the
+                // DELETE to return its rows per scope would cost more than the delete): a scope's
+                // deletes are the rows that were expired when the sweep began and are gone now.
+                n[0] = Math.max(0, before.pendingBefore() - stillExpiredSince.getOrDefault(before.values(), 0L));
+            }
             reported.add(new SweepResult.ScopeResult(before.values(), before.pendingBefore(), before.oldestAgeBefore(), n[0], n[1], n[2], left));
         }
         return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
-                pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null);
+                pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null,
+                Duration.ofNanos(deletingNanos), since != null);
     }
 
     /**
@@ -260,6 +352,58 @@ final class TtlSweeper {
                 return;
             }
         }
+    }
+
+    /**
+     * Block ranges from the first block to the table's end at the start; each range sized so that it
+     * holds about delete_batch_size expired rows and takes about {@link #BLOCK_BATCH_TARGET}, adjusted
+     * after every range from what the last one found and took.
+     */
+    private void sweepBlocks(Connection c, Survey s, Map<List<String>, long[]> counts) throws SQLException {
+        long end = BlockRanges.blocks(c, s.table());
+        double perBlock = Math.max(0.01, s.pending() / (double) Math.max(1, end));
+        long size = clamp(Math.round(config.deleteBatchSize() / perBlock), 1, MAX_BLOCKS_PER_BATCH);
+        BlockRanges.withoutLockWaits(c, normal -> walkBlocks(c, s, counts, end, size, normal));
+    }
+
+    private void walkBlocks(Connection c, Survey s, Map<List<String>, long[]> counts, long end, long firstSize, String normalLockTimeout)
+            throws SQLException {
+        long size = firstSize;
+        long from = 0;
+        while (from < end && !shouldStop()) {
+            waitForReplicas(c);
+            long to = Math.min(end, from + size);
+            hooks.afterSelect(List.of(), (int) (to - from));
+            if (shouldStop()) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            BlockRanges.Outcome outcome = s.blocks().delete(c, from, to, normalLockTimeout, cancelled);
+            long took = System.nanoTime() - t0;
+            longestBatchNanos = Math.max(longestBatchNanos, took);
+            batches++;
+            // Per scope, deletes are worked out from the backlog afterwards; rows skipped are known here.
+            outcome.skipped().forEach((scope, n) -> counts.computeIfAbsent(scope, x -> new long[3])[2] += n);
+            deleted += outcome.deleted();
+            skipped += outcome.skippedRows();
+            from = to;
+            long found = outcome.deleted() + outcome.skippedRows();
+            double next = found == 0 ? size * 2.0 : size * (double) config.deleteBatchSize() / found;
+            if (took > BLOCK_BATCH_TARGET.toNanos()) {
+                next = Math.min(next, size * (double) BLOCK_BATCH_TARGET.toNanos() / took);
+            }
+            size = clamp(Math.round(Math.max(size / 2.0, Math.min(size * 2.0, next))), 1, MAX_BLOCKS_PER_BATCH);
+            progress();
+            throttle();
+        }
+    }
+
+    /** A range that takes longer than this is made smaller: a batch's locks must not outlive a writer's patience. */
+    static final Duration BLOCK_BATCH_TARGET = Duration.ofMillis(100);
+    static final long MAX_BLOCKS_PER_BATCH = 65_536;
+
+    private static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, v));
     }
 
     /**
@@ -416,8 +560,20 @@ final class TtlSweeper {
     }
 
     private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sample ? sql.pendingSample : sql.pending)) {
+        return pending(c, sql, sample, null, null);
+    }
+
+    /**
+     * @param since when not null, also count per scope the rows expired before this server time
+     *              that are still there, into {@code stillExpired}
+     */
+    private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample, String since, Map<List<String>, Long> stillExpired)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(since != null ? sql.pendingSince : sample ? sql.pendingSample : sql.pending)) {
             int i = 1;
+            if (since != null) {
+                ps.setString(i++, since);
+            }
             for (String v : config.scopeFilter().values()) {
                 ps.setString(i++, v);
             }
@@ -433,6 +589,9 @@ final class TtlSweeper {
                         values.add(rs.getString(k));
                     }
                     out.add(new SweepResult.ScopeResult(List.copyOf(values), rs.getLong(scopes + 1), rs.getDouble(scopes + 2), 0, 0, 0, -1));
+                    if (since != null) {
+                        stillExpired.put(List.copyOf(values), rs.getLong(scopes + 3));
+                    }
                 }
             }
             return out;
@@ -463,7 +622,7 @@ final class TtlSweeper {
     private void throttle() {
         long sleepNanos = config.pause().toNanos();
         if (config.rateLimit() > 0) {
-            long due = started + (long) (deleted / config.rateLimit() * 1e9);
+            long due = deletingStarted + (long) (deleted / config.rateLimit() * 1e9);
             sleepNanos = Math.max(sleepNanos, due - System.nanoTime());
         }
         sleep(sleepNanos);

@@ -67,6 +67,8 @@ class TtlSweepBadInputTest {
                 .hasMessageContaining("sample picks random scopes; give scope_columns");
         assertThatThrownBy(() -> TtlHarness.sweep(db, "table: items, expiry_column: expires, scope_columns: [tenant], scope: {namespace: a}"))
                 .hasMessageContaining("scope names 'namespace', which is not in scope_columns");
+        assertThatThrownBy(() -> TtlHarness.sweep(db, "table: items, expiry_column: expires, strategy: block"))
+                .hasMessageContaining("strategy must be one of [auto, index, blocks], got 'block'").hasMessageContaining("blocks");
         assertThatThrownBy(() -> TtlHarness.sweep(db, "table: items, expiry_column: expires, delete_batch: 10"))
                 .hasMessageContaining("delete_batch");
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** ttl.sweep against the seed 001 table on the real sandbox. */
 @ExtendWith(TestPostgres.class)
 class TtlSweepIntegrationTest {
-    static final String SEED = "table: ext_storage_records, expiry_column: expires_at, scope_columns: [tenant_id, install_id, namespace]";
+    /** The index strategy, pinned: these tests are about keyset batches (TtlSweepBlocksTest covers block ranges). */
+    static final String SEED = "table: ext_storage_records, expiry_column: expires_at, scope_columns: [tenant_id, install_id, namespace], strategy: index";
     static final String EXPIRED = "SELECT count(*) FROM ext_storage_records WHERE expires_at < now()";
     static final String LIVE = "SELECT count(*) FROM ext_storage_records WHERE expires_at IS NULL OR expires_at >= now()";
     private static String db;
@@ -240,7 +241,8 @@ class TtlSweepIntegrationTest {
                 "INSERT INTO sessions SELECT g % 5, CASE WHEN g % 2 = 0 THEN now() - interval '1 hour' ELSE now() + interval '1 hour' END "
                         + "FROM generate_series(1, 4000) g",
                 "CREATE INDEX sessions_ttl ON sessions (owner, expires) WHERE expires IS NOT NULL", "ANALYZE sessions");
-        StepResult r = runStep(db, "table: sessions, expiry_column: expires, scope_columns: [owner], delete_batch_size: 300, max_replica_lag: 10s");
+        StepResult r = runStep(db, "table: sessions, expiry_column: expires, scope_columns: [owner], delete_batch_size: 300, max_replica_lag: 10s, "
+                + "strategy: index");
         assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
         assertThat(count(db, "SELECT count(*) FROM sessions WHERE expires < now()")).isZero();
         assertThat(count(db, "SELECT count(*) FROM sessions")).isEqualTo(2000);
