@@ -61,6 +61,13 @@ final class BlockRanges {
         }
     }
 
+    static final String PARTITIONED = "SELECT count(*) FROM pg_class WHERE oid = ?::int8::oid AND relkind = 'p'";
+
+    /** A partitioned table has no heap of its own: each partition's block numbers start at 0. */
+    static boolean partitioned(Connection c, TtlTable table) throws SQLException {
+        return single(c, PARTITIONED, table.oid()) > 0;
+    }
+
     static long blocks(Connection c, TtlTable table) throws SQLException {
         return single(c, BLOCKS, table.oid());
     }

@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * find expired rows through an index on the expiry, and on Citus each batch must go to one shard.
  */
 final class PlanCheck {
-    static final String INDEXES = "SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indexrelid::int8 FROM pg_index i "
-            + "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ?::int8::oid";
+    /** The table's indexes and its partitions' (a partitioned table's plan scans the partitions' own indexes). */
+    static final String INDEXES = """
+            WITH RECURSIVE tree(relid) AS (
+                SELECT ?::int8::oid
+                UNION ALL SELECT inhrelid FROM pg_inherits JOIN tree ON inhparent = tree.relid)
+            SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indexrelid::int8 FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN (SELECT relid FROM tree)""";
     /** Citus: the name of an index's copy on one shard (as EXPLAIN shows it in the shard's plan). */
     static final String SHARD_INDEX_NAME = "SELECT shard_name(?::int8::oid::regclass, ?::int8)";
     private static final ObjectMapper JSON = new ObjectMapper();

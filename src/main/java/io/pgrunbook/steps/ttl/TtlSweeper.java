@@ -132,6 +132,7 @@ final class TtlSweeper {
                 : config.sample() > 0 ? "a sample sweeps chosen scopes only"
                 : !config.scopeFilter().isEmpty() ? "one scope is swept through the index"
                 : c.getMetaData().getDatabaseMajorVersion() < 14 ? "TID range scans need PostgreSQL 14 or later"
+                : BlockRanges.partitioned(c, table) ? "a partitioned table is swept through its index (sweep each partition for block ranges)"
                 : null;
         if (config.strategy() == TtlConfig.Strategy.INDEX) {
             return "index (strategy: index)";

@@ -198,6 +198,25 @@ class TtlSweepBlocksTest {
     }
 
     @Test
+    void aPartitionedTableIsSweptThroughItsIndex() throws Exception {
+        exec(db, "DROP TABLE IF EXISTS tokens",
+                "CREATE TABLE tokens (owner int NOT NULL, expires_at timestamptz) PARTITION BY HASH (owner)",
+                "CREATE TABLE tokens_0 PARTITION OF tokens FOR VALUES WITH (MODULUS 2, REMAINDER 0)",
+                "CREATE TABLE tokens_1 PARTITION OF tokens FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
+                "INSERT INTO tokens SELECT g % 7, now() - interval '1 hour' * (g % 2 * 2 - 1) FROM generate_series(1, 2000) g",
+                "CREATE INDEX tokens_ttl ON tokens (owner, expires_at) WHERE expires_at IS NOT NULL", "ANALYZE tokens");
+        String with = "table: tokens, expiry_column: expires_at, scope_columns: [owner]";
+        StepResult refused = runStep(db, with + ", strategy: blocks");
+        assertThat(refused.status()).isEqualTo(Status.ERROR);
+        assertThat(refused.message()).contains("a partitioned table is swept through its index");
+        StepResult r = runStep(db, with);
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
+        assertThat(r.message()).contains("1000 expired rows deleted");
+        assertThat(count(db, "SELECT count(*) FROM tokens WHERE expires_at < now()")).isZero();
+        assertThat(count(db, "SELECT count(*) FROM tokens")).isEqualTo(1000);
+    }
+
+    @Test
     void aConcurrentWriterIsNeverBlockedLongerThanOneBatchWithEitherStrategy() throws Exception {
         for (String strategy : List.of("blocks", "index")) {
             exec(db, "DROP TABLE IF EXISTS events",
