@@ -58,7 +58,7 @@ stop_writer() { touch "$work/stop"; wait "$writer"; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 metric() { awk -v m="$1" '$1 ~ "^"m"[{ ]" {print $NF; exit}' "$2"; }
 
-: > "$work/sweep.txt"; : > "$work/delete.txt"
+: > "$work/sweep.txt"; : > "$work/delete.txt"; : > "$work/sweep_quiet.txt"; : > "$work/delete_quiet.txt"
 for run in $(seq 1 "$runs"); do
   for db in sweep_db delete_db; do q postgres "DROP DATABASE IF EXISTS $db" 2>/dev/null; q postgres "CREATE DATABASE $db TEMPLATE ttl_template"; done
   q postgres "CHECKPOINT"
@@ -87,6 +87,19 @@ for run in $(seq 1 "$runs"); do
   [ "$left" -le "${skipped%.*}" ] || { echo "the sweep left $left expired rows but skipped or saw changed only $skipped" >&2; exit 1; }
   echo "run $run: sweep skipped $skipped rows the writer held or had just updated (left for the next run)" >&2
   echo "run $run: sweep $(tail -n1 "$work/sweep.txt"); delete $(tail -n1 "$work/delete.txt")" >&2
+
+  # The same pair without the writer: on 2 cores the writer, which the DELETE blocks and the sweep
+  # does not, takes CPU from the sweep alone; this pair shows the deleting itself.
+  for db in sweep_db delete_db; do q postgres "DROP DATABASE IF EXISTS $db" 2>/dev/null; q postgres "CREATE DATABASE $db TEMPLATE ttl_template"; done
+  q postgres "CHECKPOINT"
+  "$here/pgrunbook" ttl-sweep --db "$base/sweep_db" --yes -q --report "prometheus=$work/quiet.prom" || true
+  echo "$(metric ttl_sweep_rows_deleted "$work/quiet.prom") $(metric ttl_sweep_deleting_seconds "$work/quiet.prom")" >> "$work/sweep_quiet.txt"
+  q postgres "CHECKPOINT"
+  t0=$(date +%s%N)
+  out=$("$psql_bin" -X -d "$base/delete_db" -c "DELETE FROM ext_storage_records WHERE expires_at < now()" 2>&1)
+  t1=$(date +%s%N)
+  echo "$(echo "$out" | awk '/DELETE/ {print $2}') $(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')" >> "$work/delete_quiet.txt"
+  echo "run $run, no writer: sweep $(tail -n1 "$work/sweep_quiet.txt"); delete $(tail -n1 "$work/delete_quiet.txt")" >&2
 done
 
 col() { awk -v c="$1" '{print $c}' "$2" | median; }
@@ -99,5 +112,7 @@ printf '%-34s %10s %10s %14s %14s %12s %12s\n' "DELETE ... WHERE expires_at < no
 printf '%-34s %10s %10s %14s %14s %12s %12s\n' "pgrunbook ttl-sweep" "$s_rps" "$(col 2 "$work/sweep.txt")" "$(col 8 "$work/sweep.txt")" "$(col 3 "$work/sweep.txt")" "$(col 6 "$work/sweep.txt") ms" "$(col 7 "$work/sweep.txt") ms"
 e_rps=$(awk -v r="$(col 1 "$work/sweep.txt")" -v s="$(col 8 "$work/sweep.txt")" 'BEGIN {printf "%.0f", r / s}')
 echo "(the sweep's seconds are its deleting phase, first batch to last; end-to-end adds its backlog counts before and after, which the DELETE does not do)"
+q_s=$(rps "$work/sweep_quiet.txt"); q_d=$(rps "$work/delete_quiet.txt")
+echo "without the writer: DELETE $q_d rows/s ($(col 2 "$work/delete_quiet.txt") s), ttl-sweep $q_s rows/s deleting ($(col 2 "$work/sweep_quiet.txt") s): $(awk -v a="$q_s" -v b="$q_d" 'BEGIN {printf "%.2f", a / b}')x"
 awk -v s="$s_rps" -v e="$e_rps" -v d="$d_rps" -v sm="$(col 7 "$work/sweep.txt")" -v dm="$(col 7 "$work/delete.txt")" -v lb="$(col 3 "$work/sweep.txt")" 'BEGIN {
   printf "ratio: sweep rows/s = %.2fx the single DELETE while deleting (aim >= 0.7x), %.2fx end to end; longest sweep batch %.0f ms (aim <= 250 ms); writer max wait %.2fx lower with the sweep\n", s / d, e / d, lb, dm / sm }'
