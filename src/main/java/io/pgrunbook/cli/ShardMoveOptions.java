@@ -1,0 +1,76 @@
+package io.pgrunbook.cli;
+
+import io.pgrunbook.error.PgRunbookException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The shard set a move works on, given as validate-shards takes it, plus the shard being added. */
+public final class ShardMoveOptions {
+    @Option(names = "--shard", paramLabel = "NAME=CONNECTION", required = true,
+            description = "An existing shard, in shard-index order (the first is index 0); repeatable.")
+    Map<String, String> shards = new LinkedHashMap<>();
+
+    @Option(names = "--new-shard", paramLabel = "[NAME=]CONNECTION", required = true,
+            description = "The shard being added (index N); its name defaults to shardN.")
+    String newShard;
+
+    @Option(names = "--table", paramLabel = "TABLE=KEY", required = true,
+            description = "A sharded table and its shard-key column, parents first (rows are deleted children first); repeatable.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer",
+            description = "How the application's router hashes keys before jump hash: integer, fnv1a64, xxhash64. Default: ${DEFAULT-VALUE}.")
+    String hash;
+
+    String newShardName() {
+        int eq = newShard.indexOf('=');
+        return eq > 0 && !newShard.substring(0, eq).contains(":") && !newShard.substring(0, eq).contains(" ")
+                ? newShard.substring(0, eq) : "shard" + shards.size();
+    }
+
+    String newShardConnection() {
+        String name = newShardName();
+        return newShard.startsWith(name + "=") ? newShard.substring(name.length() + 1) : newShard;
+    }
+
+    /** The runbook tree of one shardset.move* step on the new shard, with the shard set as targets. */
+    Map<String, Object> tree(String id, String name, String type, Map<String, Object> extra) {
+        if (shards.containsKey(newShardName())) {
+            throw PgRunbookException.invalid("--new-shard " + newShardName() + " is also given with --shard; the new shard must not be in the map yet");
+        }
+        Map<String, Object> tableKeys = new LinkedHashMap<>();
+        for (String t : tables) {
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw PgRunbookException.invalid("--table " + t + ": give TABLE=KEY_COLUMN, e.g. --table orders=restaurant_id");
+            }
+            tableKeys.put(t.substring(0, eq), t.substring(eq + 1));
+        }
+        Map<String, Object> targets = new LinkedHashMap<>();
+        shards.forEach(targets::put);
+        targets.put(newShardName(), newShardConnection());
+        Map<String, Object> with = new LinkedHashMap<>();
+        with.put("shards", new ArrayList<>(shards.keySet()));
+        with.put("new_shard", newShardName());
+        with.put("tables", tableKeys);
+        with.put("hash", hash);
+        with.putAll(extra);
+        Map<String, Object> step = new LinkedHashMap<>();
+        step.put("id", id);
+        step.put("name", name);
+        step.put("type", type);
+        step.put("target", newShardName());
+        step.put("timeout", "10min");
+        step.put("with", with);
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("name", "shard-move");
+        tree.put("description", "Grow a shard set of " + shards.size() + " shards to " + (shards.size() + 1) + " (jump consistent hash, "
+                + hash + " keys)");
+        tree.put("targets", targets);
+        tree.put("steps", List.of(step));
+        return tree;
+    }
+}
