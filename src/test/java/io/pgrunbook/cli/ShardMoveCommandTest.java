@@ -67,4 +67,20 @@ class ShardMoveCommandTest {
         assertThat(status.exitCode).as(status.toString()).isZero();
         assertThat(status.out).contains("done");
     }
+
+    @Test
+    void theShippedRunbookMovesAndChecksBeforeAndAfter() throws Exception {
+        MoveFixture f = MoveFixture.create("mv_book", 150, 2);
+        Map<Long, Map<Long, BigDecimal>> before = f.snapshot(new ArrayList<>());
+        List<String> a = new ArrayList<>(List.of("run", "runbooks/shard-move.yaml", "--set", "grace=0s", "--set", "batch_size=25", "--yes"));
+        for (int i = 0; i < 5; i++) {
+            a.addAll(List.of("--target", "shard" + i + "=" + f.urls.get(i)));
+        }
+        CliRun run = CliRun.run(a.toArray(String[]::new));
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.out).contains("PASS   plan", "PASS   move", "PASS   routing-after", "6 steps: 6 passed");
+        List<String> problems = new ArrayList<>();
+        assertThat(f.snapshot(problems)).isEqualTo(before);
+        assertThat(problems).isEmpty();
+    }
 }

@@ -32,7 +32,8 @@ record MoveConfig(List<String> shards, String newShard, Map<String, String> tabl
                 with.get(MoveStepBase.BATCH_SIZE) instanceof Number n ? n.intValue() : DEFAULT_BATCH_SIZE,
                 duration(with.get(MoveStepBase.PAUSE)),
                 duration(with.get(MoveStepBase.GRACE)),
-                with.get(MoveStepBase.MAP_FILE) == null ? null : String.valueOf(with.get(MoveStepBase.MAP_FILE)));
+                with.get(MoveStepBase.MAP_FILE) == null || String.valueOf(with.get(MoveStepBase.MAP_FILE)).isBlank()
+                        ? null : String.valueOf(with.get(MoveStepBase.MAP_FILE)));
     }
 
     private static Duration duration(Object v) {
