@@ -77,4 +77,31 @@ final class KeyScan {
     long movingBytes() {
         return moving.values().stream().mapToLong(KeyRows::bytes).sum();
     }
+
+    /** The distinct keys of one shard over the tables, in one snapshot; cheaper than {@link #of} (no row counts). */
+    static java.util.Set<String> keys(StepContext shard, Map<String, ShardTable> tables) throws SQLException {
+        return Tx.snapshot(shard, c -> {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            for (ShardTable t : tables.values()) {
+                try (PreparedStatement ps = c.prepareStatement(MoveSql.distinctKeys(t))) {
+                    ps.setFetchSize(10_000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getString(1) != null) {
+                                keys.add(rs.getString(1));
+                            }
+                        }
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
+    /** The keys of one shard that move to the new shard. */
+    static java.util.Set<String> moving(StepContext shard, MoveConfig config, Map<String, ShardTable> tables) throws SQLException {
+        java.util.Set<String> keys = keys(shard, tables);
+        keys.removeIf(k -> !config.moves(k));
+        return keys;
+    }
 }

@@ -145,23 +145,32 @@ final class MoveSql {
         return "SELECT " + column + "::text, count(*), sum(pg_column_size(t.*))::bigint FROM " + relation + " t GROUP BY 1";
     }
 
+    static String distinctKeys(ShardTable t) {
+        return "SELECT DISTINCT " + t.column() + "::text FROM " + t.relation();
+    }
+
     static String anyRow(String relation) {
         return "SELECT EXISTS (SELECT 1 FROM " + relation + ")";
     }
 
-    /** A batch's rows on the source as one jsonb array, read by column name on the target. */
-    static String readRows(ShardTable t) {
-        return "SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text, count(*) FROM " + t.relation() + " t WHERE "
-                + t.column() + " = ANY(CAST(? AS " + t.columnType() + "[]))";
+    /** The batch's keys, for COPY (which takes no parameters), as a transaction-local setting. */
+    static final String BIND_KEYS = "SELECT set_config('pgrunbook.batch_keys', CAST(? AS text[])::text, true)";
+    /** A table's stored columns in attnum order, quoted by the server. */
+    static final String COLUMNS = """
+            SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped AND attgenerated = ''""";
+
+    static String copyOut(ShardTable t, String columns) {
+        return "COPY (SELECT " + columns + " FROM " + t.relation() + " WHERE " + t.column()
+                + " = ANY(CAST(current_setting('pgrunbook.batch_keys') AS " + t.columnType() + "[]))) TO STDOUT (FORMAT binary)";
+    }
+
+    static String copyIn(ShardTable t, String columns) {
+        return "COPY " + t.relation() + " (" + columns + ") FROM STDIN (FORMAT binary)";
     }
 
     static String deleteKeys(ShardTable t) {
         return "DELETE FROM " + t.relation() + " WHERE " + t.column() + " = ANY(CAST(? AS " + t.columnType() + "[]))";
-    }
-
-    static String insertRows(ShardTable t) {
-        return "INSERT INTO " + t.relation() + " OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_recordset(NULL::"
-                + t.relation() + ", CAST(? AS jsonb))";
     }
 
     /** Per key: row count and an md5 over the rows' jsonb text in a fixed order; the same SQL on both sides. */

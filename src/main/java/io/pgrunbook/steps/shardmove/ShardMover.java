@@ -75,6 +75,7 @@ final class ShardMover {
         }
         copier = new BatchCopier(config, plan.sourceTables().get(config.shards().get(0)), plan.targetTables());
         verifier = new Verifier(plan.sourceTables().get(config.shards().get(0)), plan.targetTables());
+        copier.readColumns(target);
         try {
             while (phase != Phase.DONE) {
                 if (target.isCancelled()) {
@@ -129,6 +130,8 @@ final class ShardMover {
     }
 
     private final List<Verifier.Mismatch> mismatches = new ArrayList<>();
+    /** Keys re-copied since the verify phase passed in this process, per source; null when it did not (a resumed run). */
+    private Map<String, Set<String>> changedSinceVerify;
     private final List<String> leftovers = new ArrayList<>();
 
     private String lastDetail() {
@@ -192,7 +195,7 @@ final class ShardMover {
                 return Phase.COPY;
             }
             StepContext src = source(b.source());
-            List<String> data = copier.read(src, b.keys());
+            BatchCopier.Rows data = copier.read(src, b.keys());
             current = null;
             rows += copier.write(target, b.keys(), data, (c, n) -> MoveState.batchDone(c, id, b, n));
             keys += b.keys().size();
@@ -225,6 +228,7 @@ final class ShardMover {
             return null;
         }
         record("verify", Status.PASS, keys, 0, began, keys + " keys: row counts and checksums equal on source and " + target.targetName());
+        changedSinceVerify = new java.util.HashMap<>();
         return Phase.CUTOVER;
     }
 
@@ -235,15 +239,31 @@ final class ShardMover {
         for (String s : config.shards()) {
             drain(s, 0);
         }
-        long keys = verifyAll();
+        long keys;
+        if (changedSinceVerify == null) {
+            keys = verifyAll(); // resumed here: nothing known about what changed since the verify phase
+        } else {
+            // Every key verified by the verify phase and not written since is unchanged on both sides
+            // (its source writes are logged, the new shard is written by no one else yet): only the
+            // keys re-copied since then are verified again, which keeps the freeze short.
+            mismatches.clear();
+            keys = 0;
+            for (String s : config.shards()) {
+                Set<String> changed = changedSinceVerify.getOrDefault(s, Set.of());
+                keys += changed.size();
+                if (!changed.isEmpty()) {
+                    verifyKeys(s, changed);
+                }
+            }
+        }
         if (!mismatches.isEmpty()) {
             record("cutover", Status.FAIL, mismatches.size(), 0, began, "final verify after freezing: " + mismatchText());
             return null;
         }
         String where = ShardMap.write(target, config);
         MoveState.mapWritten(target, id);
-        record("cutover", Status.PASS, keys, 0, began, frozen + " keys frozen on the sources (writes to them are refused), final verify of "
-                + keys + " keys passed, new shard map (" + (config.oldCount() + 1) + " shards) written to " + where);
+        record("cutover", Status.PASS, keys, 0, began, frozen + " keys frozen on the sources (writes to them are refused), final verify of the "
+                + keys + " keys written since the verify phase passed, new shard map (" + (config.oldCount() + 1) + " shards) written to " + where);
         return Phase.GRACE;
     }
 
@@ -317,12 +337,12 @@ final class ShardMover {
         current = null;
         for (int i = 0; i < config.shards().size(); i++) {
             String s = config.shards().get(i);
-            KeyScan left = KeyScan.of(source(s), i, config, plan.sourceTables().get(s));
+            Set<String> left = KeyScan.moving(source(s), config, plan.sourceTables().get(s));
             current = null;
-            if (!left.moving.isEmpty()) {
-                leftovers.add(left.moving.size() + " keys that belong on " + target.targetName() + " were written to " + s
+            if (!left.isEmpty()) {
+                leftovers.add(left.size() + " keys that belong on " + target.targetName() + " were written to " + s
                         + " after the last freeze (an application still on the old map?), e.g. "
-                        + String.join(", ", left.moving.keySet().stream().limit(10).toList()) + "; they stay there: validate-shards names them");
+                        + String.join(", ", left.stream().limit(10).toList()) + "; they stay there: validate-shards names them");
             }
         }
         record("cleanup", leftovers.isEmpty() ? Status.PASS : Status.WARN, keys, deleted, began, leftovers.isEmpty()
@@ -337,9 +357,9 @@ final class ShardMover {
         for (int i = 0; i < config.shards().size(); i++) {
             String s = config.shards().get(i);
             StepContext src = source(s);
-            KeyScan scan = KeyScan.of(src, i, config, plan.sourceTables().get(s));
-            ChangeCapture.freeze(src, scan.moving.keySet());
-            n += scan.moving.size();
+            Set<String> moving = KeyScan.moving(src, config, plan.sourceTables().get(s));
+            ChangeCapture.freeze(src, moving);
+            n += moving.size();
         }
         current = null;
         return n;
@@ -352,13 +372,13 @@ final class ShardMover {
      */
     private long verifyAll() throws SQLException {
         mismatches.clear();
-        KeyScan onTarget = KeyScan.of(target, -1, config, plan.targetTables());
+        Set<String> onTarget = KeyScan.keys(target, plan.targetTables());
         long compared = 0;
         for (int i = 0; i < config.shards().size(); i++) {
             String s = config.shards().get(i);
             StepContext src = source(s);
-            Set<String> keys = new TreeSet<>(KeyScan.of(src, i, config, plan.sourceTables().get(s)).moving.keySet());
-            for (String k : onTarget.all) {
+            Set<String> keys = new TreeSet<>(KeyScan.moving(src, config, plan.sourceTables().get(s)));
+            for (String k : onTarget) {
                 if (config.homeNow(k) == i) {
                     keys.add(k);
                 }
@@ -411,6 +431,9 @@ final class ShardMover {
                 copier.copy(src, target, part, BatchCopier.TxStep.NONE);
             }
             copied.addAll(moving);
+            if (changedSinceVerify != null) {
+                changedSinceVerify.computeIfAbsent(name, k -> new java.util.TreeSet<>()).addAll(moving);
+            }
             ChangeCapture.forget(src, page.ids());
             if (moving.size() <= quiet) {
                 break;

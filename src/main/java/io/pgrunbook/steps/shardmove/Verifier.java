@@ -37,8 +37,24 @@ final class Verifier {
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
             List<String> part = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
+            // Both sides at once: each is one snapshot of its own shard either way.
+            java.util.concurrent.CompletableFuture<Map<String, String>> onTarget = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sums(target, targetTables, part);
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
             Map<String, String> s = sums(source, sourceTables, part);
-            Map<String, String> t = sums(target, targetTables, part);
+            Map<String, String> t;
+            try {
+                t = onTarget.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e;
+            }
             for (String key : part) {
                 String a = s.getOrDefault(key, "");
                 String b = t.getOrDefault(key, "");
