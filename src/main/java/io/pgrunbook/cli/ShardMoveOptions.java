@@ -25,10 +25,14 @@ public final class ShardMoveOptions {
             description = "How the application's router hashes keys before jump hash: integer, fnv1a64, xxhash64. Default: ${DEFAULT-VALUE}.")
     String hash;
 
+    /** libpq keywords that can start a connection string: "host=db4 dbname=app" names no shard. */
+    private static final java.util.Set<String> CONNINFO_KEYWORDS = java.util.Set.of("host", "hostaddr", "port", "dbname", "user",
+            "password", "passfile", "service", "sslmode", "connect_timeout", "application_name", "options", "target_session_attrs");
+
     String newShardName() {
         int eq = newShard.indexOf('=');
-        return eq > 0 && !newShard.substring(0, eq).contains(":") && !newShard.substring(0, eq).contains(" ")
-                ? newShard.substring(0, eq) : "shard" + shards.size();
+        String prefix = eq > 0 ? newShard.substring(0, eq) : "";
+        return prefix.matches("[A-Za-z_][A-Za-z0-9_-]*") && !CONNINFO_KEYWORDS.contains(prefix) ? prefix : "shard" + shards.size();
     }
 
     String newShardConnection() {

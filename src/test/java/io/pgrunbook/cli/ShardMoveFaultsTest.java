@@ -182,6 +182,12 @@ class ShardMoveFaultsTest {
             assertThat(locked.exitCode).as(locked.toString()).isEqualTo(3);
             assertThat(locked.out).contains("another shard-move is working on shard4");
         }
+        List<String> secret = f.args("plan");
+        secret.replaceAll(a -> a.startsWith("shard2=") ? a + "&password=Sup3rS3cretPw" : a);
+        CliRun plan = CliRun.run(secret.toArray(String[]::new));
+        assertThat(plan.exitCode).as(plan.toString()).isZero();
+        assertThat(plan.all()).as("a password is never printed").doesNotContain("Sup3rS3cretPw");
+
         CliRun dry = CliRun.run(f.args("run", "--dry-run").toArray(String[]::new));
         assertThat(dry.exitCode).as(dry.toString()).isZero();
         assertThat(dry.out).contains("WRITES", "copy: batches of at most 5000 rows", "PASS   plan");

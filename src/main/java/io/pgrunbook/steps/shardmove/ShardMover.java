@@ -1,6 +1,5 @@
 package io.pgrunbook.steps.shardmove;
 
-import io.pgrunbook.db.AdvisoryLock;
 import io.pgrunbook.db.SqlStates;
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.error.ExitCode;
@@ -8,7 +7,6 @@ import io.pgrunbook.error.PgRunbookException;
 import io.pgrunbook.report.Status;
 import io.pgrunbook.steps.shardmove.MoveState.Batch;
 import io.pgrunbook.steps.shardmove.MoveState.Phase;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -58,11 +56,6 @@ final class ShardMover {
         this.target = target;
         this.config = config;
         this.hooks = hooks;
-    }
-
-    /** Takes the move's lock on the new shard for the work, or refuses (exit 3) naming who holds it. */
-    static <T> T locked(StepContext target, MoveLock.Work<T> work) throws SQLException {
-        return MoveLock.holding(target, work);
     }
 
     Result run(MovePlanner.Plan givenPlan, java.util.Optional<MoveState.Move> active) throws SQLException {
@@ -472,10 +465,6 @@ final class ShardMover {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    List<Verifier.Mismatch> mismatches() {
-        return mismatches;
     }
 
     static void bypassTriggers(java.sql.Connection c) throws SQLException {
