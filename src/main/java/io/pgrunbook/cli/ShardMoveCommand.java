@@ -64,7 +64,7 @@ final class ShardMoveCommand implements Runnable {
                 ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.pgrunbook.steps.shardmove"))
                         .setLevel(ch.qos.logback.classic.Level.INFO);
             }
-            return new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, new TargetOptions());
+            return new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, move.connections());
         }
 
         Runbook load(RunbookInvocation invocation, String id, String name, String type, Map<String, Object> with) {

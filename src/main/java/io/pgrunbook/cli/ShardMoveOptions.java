@@ -40,6 +40,14 @@ public final class ShardMoveOptions {
         return newShard.startsWith(name + "=") ? newShard.substring(name.length() + 1) : newShard;
     }
 
+    /** Every shard's connection, the new one included, as --target overrides of the tree's targets. */
+    TargetOptions connections() {
+        TargetOptions t = new TargetOptions();
+        t.targets.putAll(shards);
+        t.targets.put(newShardName(), newShardConnection());
+        return t;
+    }
+
     /** The runbook tree of one shardset.move* step on the new shard, with the shard set as targets. */
     Map<String, Object> tree(String id, String name, String type, Map<String, Object> extra) {
         if (shards.containsKey(newShardName())) {
@@ -53,9 +61,11 @@ public final class ShardMoveOptions {
             }
             tableKeys.put(t.substring(0, eq), t.substring(eq + 1));
         }
+        // Connections are applied as --target overrides, not written into the tree: the loader refuses
+        // a password in a runbook, and a connection string given on the command line may carry one.
         Map<String, Object> targets = new LinkedHashMap<>();
-        shards.forEach(targets::put);
-        targets.put(newShardName(), newShardConnection());
+        shards.keySet().forEach(shard -> targets.put(shard, null));
+        targets.put(newShardName(), null);
         Map<String, Object> with = new LinkedHashMap<>();
         with.put("shards", new ArrayList<>(shards.keySet()));
         with.put("new_shard", newShardName());
