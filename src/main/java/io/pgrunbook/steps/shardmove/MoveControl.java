@@ -34,8 +34,9 @@ final class MoveControl {
         rows.add(List.of("batches done", p.done() + " of " + p.batches()));
         rows.add(List.of("rows copied", p.copiedRows() + " (planned " + p.plannedRows() + ")"));
         if (m.copyStarted() && m.seconds() > 0) {
-            rows.add(List.of("copy", ProgressLog.line(p.plannedDone(), p.plannedRows(), p.plannedDone(), m.seconds())
-                    + " over " + Math.round(m.seconds()) + " s"));
+            rows.add(List.of("copy progress", ProgressLog.line(p.plannedDone(), p.plannedRows(), p.plannedDone(), m.seconds())
+                    + " (rows per second since the copy began " + Math.round(m.seconds()) + " s ago"
+                    + (m.phase() == MoveState.Phase.DONE ? ", until the move finished)" : ")")));
         }
         rows.add(List.of("shard map written", m.mapWritten() ? "yes" : "no"));
         for (String s : config.shards()) {
