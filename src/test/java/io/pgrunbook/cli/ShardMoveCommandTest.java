@@ -83,4 +83,44 @@ class ShardMoveCommandTest {
         assertThat(f.snapshot(problems)).isEqualTo(before);
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void movesTextKeysHashedAsTheRouterDoes() throws Exception {
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            urls.add(TestPostgres.shared().createDatabase("mv_text_s" + i));
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(urls.get(i)); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE users (email varchar(100) PRIMARY KEY, name text NOT NULL)");
+            }
+        }
+        for (int u = 0; u < 300; u++) {
+            String email = "user" + u + "@example.com";
+            int shard = io.pgrunbook.steps.shardset.JumpHash.bucket(io.pgrunbook.steps.shardset.KeyHash.FNV1A64.ofText(email), 4);
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(urls.get(shard));
+                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO users VALUES (?, ?)")) {
+                ps.setString(1, email);
+                ps.setString(2, "name " + u);
+                ps.executeUpdate();
+            }
+        }
+        List<String> a = new ArrayList<>(List.of("shard-move", "run", "--yes", "--hash", "fnv1a64", "--table", "users=email",
+                "--new-shard", urls.get(4), "--batch-size", "7"));
+        for (int i = 0; i < 4; i++) {
+            a.addAll(List.of("--shard", "shard" + i + "=" + urls.get(i)));
+        }
+        CliRun run = CliRun.run(a.toArray(String[]::new));
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        int total = 0;
+        for (int i = 0; i < 5; i++) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(urls.get(i)); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT email FROM users")) {
+                while (rs.next()) {
+                    total++;
+                    assertThat(io.pgrunbook.steps.shardset.JumpHash.bucket(
+                            io.pgrunbook.steps.shardset.KeyHash.FNV1A64.ofText(rs.getString(1)), 5)).as(rs.getString(1)).isEqualTo(i);
+                }
+            }
+        }
+        assertThat(total).isEqualTo(300);
+    }
 }
