@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sizes written as PostgreSQL settings and pg_size_pretty write them: 500MB, 1.5TB, 100 GB (1024-based), or bytes. */
-final class ByteSizes {
+public final class ByteSizes {
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?b)?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Map<String, Long> UNITS = Map.of("b", 1L, "kb", 1L << 10, "mb", 1L << 20, "gb", 1L << 30,
             "tb", 1L << 40, "pb", 1L << 50);
@@ -31,7 +31,7 @@ final class ByteSizes {
         return bytes > 0 ? Optional.of(bytes) : Optional.empty();
     }
 
-    static String show(long bytes) {
+    public static String show(long bytes) {
         String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
         double v = bytes;
         int u = 0;

@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * constraint definitions) and their SHA-256, so shards compare by one value and differ by lines.
  * Extension-owned tables and system schemas are left out.
  */
-record SchemaFingerprint(List<String> items, String hash) {
+public record SchemaFingerprint(List<String> items, String hash) {
     private static final String ITEMS = """
             WITH rels AS (
               SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -38,7 +38,7 @@ record SchemaFingerprint(List<String> items, String hash) {
             SELECT format('constraint %s %I: %s', r.oid::regclass, con.conname, pg_get_constraintdef(con.oid))
             FROM rels r JOIN pg_constraint con ON con.conrelid = r.oid""";
 
-    static SchemaFingerprint of(StepContext context, List<String> tables) throws SQLException {
+    public static SchemaFingerprint of(StepContext context, List<String> tables) throws SQLException {
         List<String> items = context.inTransaction(true, c -> {
             TreeSet<String> out = new TreeSet<>();
             try (PreparedStatement ps = c.prepareStatement(ITEMS)) {
@@ -56,7 +56,7 @@ record SchemaFingerprint(List<String> items, String hash) {
         return new SchemaFingerprint(List.copyOf(items), sha256(items));
     }
 
-    String shortHash() {
+    public String shortHash() {
         return hash.substring(0, 12);
     }
 

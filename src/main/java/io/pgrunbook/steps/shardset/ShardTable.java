@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param integerKey whether the key column is smallint, integer or bigint
  * @param reltuples  the planner's row estimate; negative or zero when the table was never analyzed
  */
-record ShardTable(String relation, String column, String columnType, boolean integerKey, double reltuples) {
+public record ShardTable(String relation, String column, String columnType, boolean integerKey, double reltuples) {
     private static final String RESOLVE = """
             SELECT c.oid::regclass::text AS relation, quote_ident(a.attname) AS key_column,
                    format_type(a.atttypid, a.atttypmod) AS key_type, a.atttypid IN (20, 21, 23) AS integer_key,
@@ -27,7 +27,7 @@ record ShardTable(String relation, String column, String columnType, boolean int
             WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p', 'm', 'f')""";
 
     /** The table on this connection's database, or empty when it does not exist there. */
-    static Optional<ShardTable> resolve(Connection c, String table, String column) throws SQLException {
+    public static Optional<ShardTable> resolve(Connection c, String table, String column) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(RESOLVE)) {
             ps.setString(1, column);
             ps.setString(2, table);
@@ -40,7 +40,7 @@ record ShardTable(String relation, String column, String columnType, boolean int
         }
     }
 
-    boolean hasColumn() {
+    public boolean hasColumn() {
         return column != null;
     }
 }
