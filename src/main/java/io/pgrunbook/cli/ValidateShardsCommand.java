@@ -175,8 +175,11 @@ final class ValidateShardsCommand implements Callable<Integer> {
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("name", "validate-shards");
         tree.put("description", "Shard set of " + names.size() + " shards (jump consistent hash, " + hash + " keys)");
+        // Connections go in as --target overrides, not into the tree: the loader refuses a password
+        // written in a runbook, and one given on the command line is the user's to give.
         Map<String, Object> targetTree = new LinkedHashMap<>();
-        shards.forEach(targetTree::put);
+        shards.keySet().forEach(name -> targetTree.put(name, null));
+        targets.targets.putAll(shards);
         tree.put("targets", targetTree);
         List<Object> steps = new ArrayList<>();
         steps.add(step("shard-health", "Every shard answers its probes (HEALTHY; an unreachable shard is ERROR: UNHEALTHY)", "shardset.health", names, parallel,
