@@ -163,6 +163,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate status" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate up" ];    then _picocli_pgrunbook_migrate; return $?; fi
@@ -185,29 +186,31 @@ function _complete_pgrunbook() {
   local cmds6=(ttl-sweep)
   local cmds7=(loadtest)
   local cmds8=(sandbox)
-  local cmds9=(completion)
-  local cmds10=(migrate status)
-  local cmds11=(migrate up)
-  local cmds12=(migrate down)
-  local cmds13=(migrate validate)
-  local cmds14=(migrate baseline)
-  local cmds15=(migrate repair)
-  local cmds16=(migrate lint)
-  local cmds17=(sandbox start)
-  local cmds18=(sandbox stop)
-  local cmds19=(sandbox status)
+  local cmds9=(rebalance)
+  local cmds10=(completion)
+  local cmds11=(migrate status)
+  local cmds12=(migrate up)
+  local cmds13=(migrate down)
+  local cmds14=(migrate validate)
+  local cmds15=(migrate baseline)
+  local cmds16=(migrate repair)
+  local cmds17=(migrate lint)
+  local cmds18=(sandbox start)
+  local cmds19=(sandbox stop)
+  local cmds20=(sandbox status)
 
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_rebalance; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
@@ -227,7 +230,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards backup verify-backup migrate ttl-sweep loadtest sandbox completion"
+  local commands="run plan validate-shards backup verify-backup migrate ttl-sweep loadtest sandbox rebalance completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -756,6 +759,63 @@ function _picocli_pgrunbook_sandbox() {
   local commands="start stop status"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rebalance` subcommand.
+function _picocli_pgrunbook_rebalance() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--strategy' '--threshold' '--shard-transfer-mode' '--drain-node' '--max-time' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--strategy')
+      return
+      ;;
+    '--threshold')
+      return
+      ;;
+    '--shard-transfer-mode')
+      return
+      ;;
+    '--drain-node')
+      return
+      ;;
+    '--max-time')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
