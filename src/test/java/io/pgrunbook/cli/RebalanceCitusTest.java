@@ -79,7 +79,7 @@ class RebalanceCitusTest {
 
     @Test
     @Order(2)
-    void aRunningJobIsRefusedShownFollowedForMaxTimeAndStopped() throws Exception {
+    void aRunningJobIsRefusedShownFollowedForMaxTimeInterruptedAndStopped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         // A move takes SHARE UPDATE EXCLUSIVE on its co-located tables on the coordinator: holding that lock keeps the
         // job's first move waiting, so the job stays running while the test looks at it.
         try (Connection holder = DriverManager.getConnection(coordinator); Statement s = holder.createStatement()) {
@@ -111,6 +111,22 @@ class RebalanceCitusTest {
 
             CliRun stopAgain = rebalance("--stop", "--yes");
             assertThat(stopAgain.exitCode).as(stopAgain.toString()).isZero();
+
+            // Ctrl-C while following: the same, from a real process and its signal handler, exit 130.
+            long jobsBefore = scalar("SELECT count(*) FROM pg_dist_background_job");
+            ChildProcess child = ChildProcess.start(dir, java.util.Map.of(), "rebalance", "--db", cluster.coordinatorUrl(), "--yes",
+                    "--shard-transfer-mode", "block_writes");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (scalar("SELECT count(*) FROM pg_dist_background_job") == jobsBefore && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(700);
+            new ProcessBuilder("kill", "-INT", Long.toString(child.process.pid())).start().waitFor();
+            assertThat(child.waitFor(60)).as(child.err()).isEqualTo(130);
+            assertThat(child.out()).contains("stopped following rebalance job", "(interrupted)", "keeps running in the background",
+                    "INTERRUPTED");
+            assertThat(scalar("SELECT count(*) FROM pg_dist_background_job WHERE state IN ('scheduled', 'running')")).isEqualTo(1L);
+            assertThat(rebalance("--stop", "--yes").exitCode).isZero();
             holder.rollback();
         }
         CliRun nothing = rebalance("--stop", "--yes");
