@@ -69,4 +69,16 @@ class RebalanceWithoutCitusTest {
         assertThat(statusWithStart.exitCode).isEqualTo(2);
         assertThat(statusWithStart.err).contains("--status and --stop act on the running job");
     }
+
+    @Test
+    void onlyTheRunAndTheStopWriteThePlanAndStatusOnlyRead() {
+        CliRun plan = CliRun.run("plan", "runbooks/citus-rebalance.yaml");
+        assertThat(plan.exitCode).as(plan.toString()).isZero();
+        assertThat(plan.out).contains("plan  [citus.rebalance, read-only", "rebalance  [citus.rebalance, WRITES",
+                "Steps that WRITE: rebalance (");
+
+        CliRun unconfirmed = rebalance();
+        assertThat(unconfirmed.exitCode).isEqualTo(2);
+        assertThat(unconfirmed.err).contains("has steps that write (rebalance)", "--yes");
+    }
 }

@@ -55,6 +55,13 @@ public final class CitusRebalanceStep implements StepType {
         return true;
     }
 
+    /** plan and status only read (in a READ ONLY transaction): no confirmation for them. */
+    @Override
+    public boolean writes(Step step) {
+        String action = action(step);
+        return !(action.equals("plan") || action.equals("status"));
+    }
+
     @Override
     public SqlUse sqlUse() {
         return SqlUse.NONE;
