@@ -136,6 +136,28 @@ class RebalanceCitusTest {
 
     @Test
     @Order(3)
+    void aMoveThatKeepsFailingIsFailWithCitussErrorWhileTheJobStaysStoppable() throws Exception {
+        // The new worker refuses writes: every move to it fails, and Citus retries the task for ever.
+        String target = empty.jdbcUrl();
+        try {
+            exec(target, "ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()");
+            CliRun r = rebalance("--yes", "--shard-transfer-mode", "block_writes");
+
+            assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
+            assertThat(r.out).containsPattern("task [0-9]+ \\(shard [0-9]+\\) failed [0-9]+ times: ERROR")
+                    .contains("Citus keeps retrying it", "pgrunbook rebalance --stop");
+            assertThat(r.out).contains("SKIP   placements");
+            assertThat(scalar("SELECT count(*) FROM pg_dist_background_job WHERE state IN ('scheduled', 'running')")).isEqualTo(1L);
+        } finally {
+            exec(target, "ALTER SYSTEM RESET default_transaction_read_only", "SELECT pg_reload_conf()");
+        }
+        CliRun stop = rebalance("--stop", "--yes");
+        assertThat(stop.exitCode).as(stop.toString()).isZero();
+        assertThat(placementsOn(empty.port())).isZero();
+    }
+
+    @Test
+    @Order(4)
     void theRebalanceMovesShardsUntilBalancedAndTheChecksPass() throws Exception {
         CliRun offTerminal = rebalance("--shard-transfer-mode", "block_writes");
         assertThat(offTerminal.exitCode).as(offTerminal.toString()).isEqualTo(2);

@@ -29,6 +29,11 @@ final class RebalanceJob {
     /** How often progress is logged (a terminal shows it; a cron job's log stays short). */
     private static final long PROGRESS_EVERY_MS = 2000;
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /**
+     * Citus retries a failed move for ever, with growing pauses, and the job stays "running": after this
+     * many failures of one task the step stops following and reports Citus's error (the job goes on).
+     */
+    static final int TASK_FAILURES_TO_GIVE_UP = 2;
 
     private RebalanceJob() {}
 
@@ -66,6 +71,7 @@ final class RebalanceJob {
     static StepOutcome follow(Connection c, StepContext context, long jobId, Duration maxTime) throws SQLException {
         long began = System.nanoTime();
         long lastLog = 0;
+        long lastError = 0;
         State state;
         while (true) {
             if (context.isCancelled()) {
@@ -76,7 +82,15 @@ final class RebalanceJob {
                 if (state.ended()) {
                     break;
                 }
+                String[] failing = retryingTask(c, jobId);
+                if (failing != null && Long.parseLong(failing[1]) >= TASK_FAILURES_TO_GIVE_UP) {
+                    return failing(c, jobId, failing);
+                }
                 long now = System.nanoTime();
+                if (failing != null && lastError < Long.parseLong(failing[1])) {
+                    lastError = Long.parseLong(failing[1]);
+                    LOG.warn("rebalance job {}: task {} (shard {}) failed; Citus will retry it: {}", jobId, failing[0], failing[3], failing[2]);
+                }
                 if (!maxTime.isZero() && now - began >= maxTime.toNanos()) {
                     return stoppedFollowing(c, jobId, "max_time " + io.pgrunbook.runbook.load.Durations.show(maxTime) + " reached");
                 }
@@ -115,6 +129,31 @@ final class RebalanceJob {
         long bytes = tasks.stream().mapToLong(t -> t.get(4) == null ? 0 : ((Number) t.get(4)).longValue()).sum();
         return StepOutcome.verdict(Status.PASS, "rebalance job " + jobId + " finished in " + state.seconds() + "s: " + tasks.size()
                 + " moves done (" + MoveTable.bytes(bytes) + ")\n" + MoveTable.render(MoveTable.TASK_COLUMNS.subList(0, 7), tasks), evidence);
+    }
+
+    /** A task Citus keeps retrying: FAIL with its error; the job is still running (and retrying) in the cluster. */
+    private static StepOutcome failing(Connection c, long jobId, String[] task) throws SQLException {
+        List<List<Object>> tasks = tasks(c, jobId);
+        return StepOutcome.verdict(Status.FAIL, "rebalance job " + jobId + ": task " + task[0] + " (shard " + task[3] + ") failed "
+                + task[1] + " times: " + task[2] + ". Citus keeps retrying it with growing pauses and the job stays running ("
+                + count(tasks, "done") + " of " + tasks.size() + " moves done); fix the cause on the nodes, or "
+                + howToFollow(jobId) + ".",
+                new Evidence("rebalance job " + jobId + " finished", "task " + task[0] + " failing", MoveTable.TASK_COLUMNS, tasks, tasks.size()));
+    }
+
+    /** {task_id, failures, message, shardid} of the task failing most, or null when none is. */
+    private static String[] retryingTask(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RebalanceSql.RETRYING_TASK)) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                // The executor's CONTEXT line names Citus's own worker process: noise next to the error itself.
+                String message = String.valueOf(rs.getString("message")).split("\nCONTEXT:")[0].strip();
+                return new String[] {rs.getString("task_id"), rs.getString("failures"), message, rs.getString("shardid")};
+            }
+        }
     }
 
     /** Not PASS: the work is not known to be done; the job keeps running, and the message says how to reach it. */

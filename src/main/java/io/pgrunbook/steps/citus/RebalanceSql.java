@@ -94,6 +94,15 @@ final class RebalanceSql {
             ORDER BY t.task_id
             """;
 
+    /** The job's task that failed most often and is waiting to be retried by Citus (with backoff), with its error. */
+    static final String RETRYING_TASK = """
+            SELECT t.task_id, coalesce(t.retry_count, 0) AS failures, btrim(t.message, E' \\n') AS message,
+                   (regexp_match(t.command, 'citus_move_shard_placement\\((\\d+)'))[1] AS shardid
+            FROM pg_dist_background_task t
+            WHERE t.job_id = ? AND t.status = 'runnable' AND coalesce(t.retry_count, 0) > 0
+            ORDER BY t.retry_count DESC, t.task_id LIMIT 1
+            """;
+
     static final String STOP = "SELECT citus_rebalance_stop()";
 
     /** Drops what finished moves left behind (the old placements), which Citus otherwise drops later. */
