@@ -77,7 +77,17 @@ public final class SqlExecStep implements StepType {
                 return each ? eachStatement(ps, sql.statements()) : StepContext.run(ps);
             }
         };
-        return StepOutcome.rows(transactional ? context.inTransaction(false, work) : context.withoutTransaction(work));
+        ResultTable result = transactional ? context.inTransaction(false, work) : context.withoutTransaction(work);
+        if (each && context.step().expect() == null) {
+            // Nothing to judge: say what each statement did, so a text report shows it too, not only "3 rows".
+            StringBuilder message = new StringBuilder("rows affected per statement" + (transactional ? " (one transaction, committed):" : ":"));
+            for (List<Object> row : result.rows()) {
+                message.append("\n  ").append(row.get(2)).append("  ").append(row.get(1));
+            }
+            return StepOutcome.verdict(io.pgrunbook.report.Status.PASS, message.toString(), new io.pgrunbook.report.Evidence(null,
+                    result.rows().size() + " statements", result.columns(), result.rows(), result.rows().size()));
+        }
+        return StepOutcome.rows(result);
     }
 
     /** Runs the statements and counts, for each in order, the rows it changed (or returned). */
