@@ -180,6 +180,22 @@ class RebalanceCitusTest {
         assertThat(status.out).containsPattern("rebalance job [0-9]+: finished");
     }
 
+    @Test
+    @Order(5)
+    void drainNodeEmptiesThatWorker() throws Exception {
+        String node = "127.0.0.1:" + empty.port();
+        CliRun plan = rebalance("--dry-run", "--drain-node", node);
+        assertThat(plan.exitCode).as(plan.toString()).isZero();
+        assertThat(plan.out).contains("8 shards on " + node + " would move off it", "nothing was changed");
+        assertThat(placementsOn(empty.port())).isEqualTo(8L);
+
+        CliRun r = rebalance("--yes", "--shard-transfer-mode", "block_writes", "--drain-node", node);
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(placementsOn(empty.port())).isZero();
+        assertThat(scalar("SELECT count(*) FROM pg_dist_node WHERE nodeport = " + empty.port() + " AND NOT shouldhaveshards")).isEqualTo(1L);
+        assertThat(scalar("SELECT count(*) FROM events")).isEqualTo(4000L);
+    }
+
     private static long placementsOn(int port) throws Exception {
         return scalar("SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE n.nodeport = " + port);
     }
