@@ -157,14 +157,19 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate-shards" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify-backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move plan" ];    then _picocli_pgrunbook_shardmove; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move run" ];    then _picocli_pgrunbook_shardmove; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move status" ];    then _picocli_pgrunbook_shardmove; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move cancel" ];    then _picocli_pgrunbook_shardmove; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate status" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate up" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate down" ];    then _picocli_pgrunbook_migrate; return $?; fi
@@ -172,10 +177,6 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate baseline" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate repair" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate lint" ];    then _picocli_pgrunbook_migrate; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move plan" ];    then _picocli_pgrunbook_shardmove; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move run" ];    then _picocli_pgrunbook_shardmove; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move status" ];    then _picocli_pgrunbook_shardmove; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move cancel" ];    then _picocli_pgrunbook_shardmove; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox status" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -184,51 +185,53 @@ function _complete_pgrunbook() {
   local cmds0=(run)
   local cmds1=(plan)
   local cmds2=(validate-shards)
-  local cmds3=(backup)
-  local cmds4=(verify-backup)
-  local cmds5=(migrate)
-  local cmds6=(ttl-sweep)
-  local cmds7=(shard-move)
-  local cmds8=(loadtest)
-  local cmds9=(sandbox)
-  local cmds10=(completion)
-  local cmds11=(migrate status)
-  local cmds12=(migrate up)
-  local cmds13=(migrate down)
-  local cmds14=(migrate validate)
-  local cmds15=(migrate baseline)
-  local cmds16=(migrate repair)
-  local cmds17=(migrate lint)
-  local cmds18=(shard-move plan)
-  local cmds19=(shard-move run)
-  local cmds20=(shard-move status)
-  local cmds21=(shard-move cancel)
-  local cmds22=(sandbox start)
-  local cmds23=(sandbox stop)
-  local cmds24=(sandbox status)
+  local cmds3=(shard-move)
+  local cmds4=(rebalance)
+  local cmds5=(backup)
+  local cmds6=(verify-backup)
+  local cmds7=(migrate)
+  local cmds8=(ttl-sweep)
+  local cmds9=(loadtest)
+  local cmds10=(sandbox)
+  local cmds11=(completion)
+  local cmds12=(shard-move plan)
+  local cmds13=(shard-move run)
+  local cmds14=(shard-move status)
+  local cmds15=(shard-move cancel)
+  local cmds16=(migrate status)
+  local cmds17=(migrate up)
+  local cmds18=(migrate down)
+  local cmds19=(migrate validate)
+  local cmds20=(migrate baseline)
+  local cmds21=(migrate repair)
+  local cmds22=(migrate lint)
+  local cmds23=(sandbox start)
+  local cmds24=(sandbox stop)
+  local cmds25=(sandbox status)
 
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_completion; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_shardmove; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_backup; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_backup; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_rebalance; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_pgrunbook_shardmove; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_pgrunbook_validateshards; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_pgrunbook_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_pgrunbook_run; return $?; fi
@@ -242,7 +245,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards backup verify-backup migrate ttl-sweep shard-move loadtest sandbox completion"
+  local commands="run plan validate-shards shard-move rebalance backup verify-backup migrate ttl-sweep loadtest sandbox completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -385,6 +388,81 @@ function _picocli_pgrunbook_validateshards() {
       return
       ;;
     '--set')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shard-move` subcommand.
+function _picocli_pgrunbook_shardmove() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="plan run status cancel"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rebalance` subcommand.
+function _picocli_pgrunbook_rebalance() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--strategy' '--threshold' '--shard-transfer-mode' '--drain-node' '--max-time' '--db' '--target' '--sandbox-init' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--strategy')
+      return
+      ;;
+    '--threshold')
+      return
+      ;;
+    '--shard-transfer-mode')
+      return
+      ;;
+    '--drain-node')
+      return
+      ;;
+    '--max-time')
       return
       ;;
     '--db')
@@ -690,24 +768,6 @@ function _picocli_pgrunbook_ttlsweep() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `shard-move` subcommand.
-function _picocli_pgrunbook_shardmove() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-
-  local commands="plan run status cancel"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
 # Generates completions for the options and subcommands of the `loadtest` subcommand.
 function _picocli_pgrunbook_loadtest() {
   # Get completion data
@@ -813,6 +873,186 @@ function _picocli_pgrunbook_completion() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `plan` subcommand.
+function _picocli_pgrunbook_shardmove_plan() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--new-shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `run` subcommand.
+function _picocli_pgrunbook_shardmove_run() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report' '--batch-size' '--pause' '--grace' '--map-file'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--new-shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+    '--batch-size')
+      return
+      ;;
+    '--pause')
+      return
+      ;;
+    '--grace')
+      return
+      ;;
+    '--map-file')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_pgrunbook_shardmove_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--new-shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cancel` subcommand.
+function _picocli_pgrunbook_shardmove_cancel() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shard')
+      return
+      ;;
+    '--new-shard')
+      return
+      ;;
+    '--table')
+      return
+      ;;
+    '--hash')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--report')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1243,186 +1483,6 @@ function _picocli_pgrunbook_migrate_lint() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
-      ;;
-    '--format')
-      return
-      ;;
-    '--report')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `plan` subcommand.
-function _picocli_pgrunbook_shardmove_plan() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--shard')
-      return
-      ;;
-    '--new-shard')
-      return
-      ;;
-    '--table')
-      return
-      ;;
-    '--hash')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '--report')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `run` subcommand.
-function _picocli_pgrunbook_shardmove_run() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report' '--batch-size' '--pause' '--grace' '--map-file'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--shard')
-      return
-      ;;
-    '--new-shard')
-      return
-      ;;
-    '--table')
-      return
-      ;;
-    '--hash')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '--report')
-      return
-      ;;
-    '--batch-size')
-      return
-      ;;
-    '--pause')
-      return
-      ;;
-    '--grace')
-      return
-      ;;
-    '--map-file')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `status` subcommand.
-function _picocli_pgrunbook_shardmove_status() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--shard')
-      return
-      ;;
-    '--new-shard')
-      return
-      ;;
-    '--table')
-      return
-      ;;
-    '--hash')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '--report')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `cancel` subcommand.
-function _picocli_pgrunbook_shardmove_cancel() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--shard')
-      return
-      ;;
-    '--new-shard')
-      return
-      ;;
-    '--table')
-      return
-      ;;
-    '--hash')
-      return
       ;;
     '--format')
       return

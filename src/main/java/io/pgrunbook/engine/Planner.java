@@ -21,7 +21,7 @@ public final class Planner {
     }
 
     public List<String> writingSteps(Runbook runbook) {
-        return runbook.steps().stream().filter(s -> registry.get(s.type()).writes()).map(Step::id).toList();
+        return runbook.steps().stream().filter(s -> registry.get(s.type()).writes(s)).map(Step::id).toList();
     }
 
     public String plan(Runbook runbook, Map<String, String> env, boolean lock) {
@@ -59,7 +59,7 @@ public final class Planner {
             StepType type = registry.get(step.type());
             i++;
             out.append(String.format("%2d. %s  [%s, %s, %s]  on %s%n", i, step.id(), step.type(),
-                    type.writes() ? "WRITES" : "read-only", step.severity().key(), targets(step)));
+                    type.writes(step) ? "WRITES" : "read-only", step.severity().key(), targets(step)));
             List<String> reaches = type.otherTargets(step).stream().filter(t -> !step.targets().contains(t)).distinct().toList();
             if (!reaches.isEmpty()) {
                 out.append("    also reaches ").append(String.join(", ", reaches)).append('\n');

@@ -23,6 +23,15 @@ public interface StepType extends StepKind {
         return List.of();
     }
 
+    /**
+     * Whether this step changes the database: by default what {@link #writes()} says of the type; a type
+     * whose parameters choose between reading and writing (e.g. an action: plan or run) says it per step,
+     * so a read-only step is neither shown as WRITES nor asked to be confirmed.
+     */
+    default boolean writes(Step step) {
+        return writes();
+    }
+
     /** The lines a plan (--dry-run) shows for a step of this type, after its header. */
     default List<String> describe(Step step) {
         List<String> lines = new ArrayList<>();

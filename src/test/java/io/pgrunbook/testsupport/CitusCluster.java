@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A three-node Citus cluster (coordinator and two workers) of sandbox servers, started once per JVM
- * on first use and stopped when the JVM exits. Needs the citus extension in the local PostgreSQL
+ * on first use and stopped when the JVM exits ({@link #shared()}), or a private one a test starts and
+ * stops itself ({@link #startPrivate(int)}). Needs the citus extension in the local PostgreSQL
  * ({@code <pkglibdir>/citus.so}); without it {@link #shared()} skips the calling test with a
  * message saying so and how to get Citus.
  */
@@ -35,11 +36,7 @@ public final class CitusCluster {
         if (shared == null && unavailable == null) {
             PgBinaries binaries = PgBinaries.locate();
             if (!binaries.hasLibrary("citus")) {
-                unavailable = "SKIPPED: Citus is not installed in the local PostgreSQL " + binaries.majorVersion()
-                        + " (no citus.so next to its binaries), so the tests against a real Citus cluster did not run. "
-                        + "Citus is not in the package registries here: build it from github.com/citusdata/citus "
-                        + "(a v12.1.x or v13.0.x tag: ./configure && make && make install, with postgresql-server-dev) "
-                        + "or install the citus packages from packagecloud.io/citusdata, then rerun.";
+                unavailable = missingCitus(binaries);
                 System.err.println("pgrunbook tests: " + unavailable);
             } else {
                 shared = start(binaries);
@@ -49,19 +46,62 @@ public final class CitusCluster {
         return shared;
     }
 
+    /**
+     * A cluster of its own for a test that changes the cluster's shape (adds nodes, moves shards):
+     * a coordinator and {@code workers} workers, 8 shards per table, Citus's default deferred drop of
+     * moved shards. The caller stops it with {@link #stop()}. Skips (loudly) without Citus.
+     */
+    public static CitusCluster startPrivate(int workers) {
+        PgBinaries binaries = PgBinaries.locate();
+        if (!binaries.hasLibrary("citus")) {
+            String why = missingCitus(binaries);
+            System.err.println("pgrunbook tests: " + why);
+            Assumptions.assumeTrue(false, why);
+        }
+        SandboxOptions options = SandboxOptions.defaults().withBinaries(binaries).withoutPgStatStatements()
+                .withSetting("shared_preload_libraries", "citus")
+                .withSetting("citus.shard_count", "8")
+                // The rebalancer's task queue is polled every few seconds by default; a test need not wait that long.
+                .withSetting("citus.background_task_queue_interval", "200ms");
+        return start(options, workers);
+    }
+
+    /** Stops every node of a private cluster (never the shared one, which the JVM's exit stops). */
+    public void stop() {
+        if (this == shared) {
+            throw new IllegalStateException("the shared Citus cluster is stopped when the JVM exits");
+        }
+        for (Sandbox node : workers) {
+            node.stop();
+        }
+        coordinator.stop();
+    }
+
+    private static String missingCitus(PgBinaries binaries) {
+        return "SKIPPED: Citus is not installed in the local PostgreSQL " + binaries.majorVersion()
+                + " (no citus.so next to its binaries), so the tests against a real Citus cluster did not run. "
+                + "Citus is not in the package registries here: build it from github.com/citusdata/citus "
+                + "(a v12.1.x or v13.0.x tag: ./configure && make && make install, with postgresql-server-dev) "
+                + "or install the citus packages from packagecloud.io/citusdata, then rerun.";
+    }
+
     private static CitusCluster start(PgBinaries binaries) {
         SandboxOptions options = SandboxOptions.defaults().withBinaries(binaries).withoutPgStatStatements()
                 .withSetting("shared_preload_libraries", "citus")
                 .withSetting("citus.shard_count", "32")
                 // Deferred drops of moved shards are cleaned up at once, not after 15 s, so tests see a settled cluster.
                 .withSetting("citus.defer_shard_delete_interval", "-1");
+        return start(options, 2);
+    }
+
+    private static CitusCluster start(SandboxOptions options, int workerCount) {
         List<Sandbox> started = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
             // The three servers start in parallel: their initdb and start dominate the cost.
             List<Thread> threads = new ArrayList<>();
             RuntimeException[] failure = new RuntimeException[1];
-            Sandbox[] nodes = new Sandbox[3];
-            for (int i = 0; i < 3; i++) {
+            Sandbox[] nodes = new Sandbox[workerCount + 1];
+            for (int i = 0; i < nodes.length; i++) {
                 int n = i;
                 Thread t = new Thread(() -> {
                     try {
@@ -81,7 +121,7 @@ public final class CitusCluster {
             if (failure[0] != null) {
                 throw failure[0];
             }
-            CitusCluster cluster = new CitusCluster(nodes[0], List.of(nodes[1], nodes[2]));
+            CitusCluster cluster = new CitusCluster(nodes[0], List.of(nodes).subList(1, nodes.length));
             try (Connection c = DriverManager.getConnection(nodes[0].jdbcUrl())) {
                 call(c, "SELECT citus_set_coordinator_host('127.0.0.1', ?)", nodes[0].port());
                 for (Sandbox w : cluster.workers) {

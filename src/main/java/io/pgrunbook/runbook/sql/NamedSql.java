@@ -64,6 +64,39 @@ public record NamedSql(String text, String jdbcSql, List<String> parameters, Lis
     }
 
     /**
+     * Each statement of the text, as written (stripped), split at the semicolons that end statements
+     * (not those inside literals, quoted identifiers, dollar-quoted bodies or comments); a piece that
+     * holds only comments or blanks is no statement, as the server sees it.
+     */
+    public List<String> statements() {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        boolean hasCode = false;
+        int i = 0;
+        while (i <= text.length()) {
+            if (i == text.length() || text.charAt(i) == ';') {
+                if (hasCode) {
+                    out.add(text.substring(start, i).strip());
+                }
+                start = i + 1;
+                hasCode = false;
+                i++;
+                continue;
+            }
+            int skipTo = skipQuotedOrComment(text, i);
+            boolean comment = text.startsWith("--", i) || text.startsWith("/*", i);
+            if (skipTo > i) {
+                hasCode |= !comment;
+                i = skipTo;
+            } else {
+                hasCode |= !Character.isWhitespace(text.charAt(i));
+                i++;
+            }
+        }
+        return out;
+    }
+
+    /**
      * The first two words of each statement, upper-cased (one word when the statement has only one),
      * with literals, quoted identifiers and comments left out: enough to tell, say, a COMMIT from a SELECT.
      */

@@ -3,7 +3,7 @@ package io.pgrunbook.steps.citus;
 /**
  * The catalog queries of the citus.* step types, against the Citus 12/13 metadata on the coordinator
  * (pg_dist_partition, pg_dist_shard, pg_dist_placement, pg_dist_node, pg_dist_cleanup) and the
- * functions that reach the workers through it (run_command_on_all_nodes, run_command_on_placements).
+ * functions that reach the workers through it (run_command_on_all_nodes, master_run_on_worker).
  * Values are always bound; identifiers that reach a worker are quoted by the server (format %I, regclass).
  */
 final class CitusSql {
@@ -186,13 +186,37 @@ final class CitusSql {
      * One cheap query on every placement of a table, timed on the node that runs it: the CTE is read
      * before the outer row computes clock_timestamp().
      */
-    static final String SMOKE = """
-            SELECT r.shardid, r.nodename || ':' || r.nodeport AS node, r.success, r.result
-            FROM run_command_on_placements(?::regclass, $cmd$
-                WITH probe AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM %s LIMIT 1) one)
-                SELECT round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000, 3)::text FROM probe
-            $cmd$) r
-            ORDER BY r.shardid, node
+    /**
+     * Every placement of the given tables, with its shard's relation as the server quotes it
+     * (shard_name: schema-qualified, long names hashed as Citus does), grouped by node.
+     */
+    static final String SMOKE_PLACEMENTS = """
+            SELECT s.logicalrelid::regclass::text AS table_name, s.shardid, n.nodename, n.nodeport,
+                   shard_name(s.logicalrelid, s.shardid) AS shard_relation
+            FROM unnest(?::text[]) AS t(name)
+            JOIN pg_dist_shard s ON s.logicalrelid = to_regclass(t.name)
+            JOIN pg_dist_placement p ON p.shardid = s.shardid
+            JOIN pg_dist_node n ON n.groupid = p.groupid AND n.noderole = 'primary'
+            ORDER BY n.nodename, n.nodeport, s.shardid
+            """;
+
+    /** One command per node (arrays of node names, ports and commands), the nodes in parallel. */
+    static final String RUN_ON_NODES = """
+            SELECT node_name, node_port, success, result
+            FROM master_run_on_worker(?::text[], ?::int[], ?::text[], true)
+            """;
+
+    /**
+     * The probe of one placement: a SELECT 1 ... LIMIT 1, timed on the node. Used alone (one placement) or
+     * as a branch of a node's batch, where each branch stamps the time it finished (Append runs them in order).
+     */
+    static final String SMOKE_PROBE = "SELECT %d AS ord, clock_timestamp() AS done FROM (SELECT count(*) FROM (SELECT 1 FROM %s LIMIT 1) one) probe";
+
+    /** A node's batch: every probe in order, each one's milliseconds since the previous finished (as JSON). */
+    static final String SMOKE_BATCH = """
+            SELECT coalesce(json_agg(json_build_array(ord, round(ms::numeric, 3)) ORDER BY ord), '[]')
+            FROM (SELECT ord, extract(epoch FROM done - lag(done, 1, statement_timestamp()) OVER (ORDER BY ord)) * 1000 AS ms
+                  FROM (%s) probes) timed
             """;
 
     static final String NODE_HEALTH = """

@@ -155,4 +155,27 @@ class NamedSqlTest {
         assertThat(sql.parameters()).isEmpty();
         assertThat(sql.jdbcSql()).isEqualTo(text);
     }
+
+    @Test
+    void statementsSplitAtSemicolonsOutsideLiteralsQuotesDollarBodiesAndComments() {
+        NamedSql sql = NamedSql.parse("""
+                DELETE FROM payments WHERE note = 'a;b' AND customer_id = :id;  -- first; not a split
+                DELETE FROM "odd;name" WHERE customer_id = :id;
+                DO $x$ BEGIN PERFORM 1; END $x$;
+                /* only a comment; */ ;
+                SELECT 1
+                """);
+
+        assertThat(sql.statements()).containsExactly(
+                "DELETE FROM payments WHERE note = 'a;b' AND customer_id = :id",
+                "-- first; not a split\nDELETE FROM \"odd;name\" WHERE customer_id = :id",
+                "DO $x$ BEGIN PERFORM 1; END $x$",
+                "SELECT 1");
+        assertThat(sql.statements()).hasSameSizeAs(sql.statementHeads());
+    }
+
+    @Test
+    void oneStatementWithATrailingSemicolonIsOne() {
+        assertThat(NamedSql.parse("VACUUM t;\n").statements()).containsExactly("VACUUM t");
+    }
 }

@@ -194,4 +194,34 @@ class CitusStepsIntegrationTest {
         assertThat(scalar(coordinator, "SELECT count(*) FROM ext_storage_records")).isEqualTo(before);
         assertThat(scalar(cluster.workers().get(0).jdbcUrl(), "SELECT count(*) FROM pg_prepared_xacts")).isZero();
     }
+
+    @Test
+    void smokeNamesExactlyThePlacementThatDoesNotAnswer() throws Exception {
+        // One batched probe per node; a missing shard table fails that node's batch, and its placements are then
+        // probed one by one so that only the broken one is reported.
+        int port = cluster.workers().get(1).port();
+        long shard = scalar(coordinator, "SELECT min(shardid) FROM citus_shards WHERE table_name = 'ext_storage_usage'::regclass AND nodeport = " + port);
+        String worker = cluster.workers().get(1).jdbcUrl();
+        String rename = "SET citus.enable_manual_changes_to_shards TO on; ALTER TABLE public.ext_storage_usage_%s RENAME TO %s";
+        String yaml = """
+                name: smoke
+                steps:
+                  - id: smoke
+                    type: citus.smoke
+                    with: { tables: [ext_storage_records, ext_storage_usage] }
+                """;
+        try {
+            exec(worker, String.format(rename, shard, "smoke_moved_away"));
+            StepResult s = CitusHarness.runYaml(yaml, coordinator).steps().get(0);
+            assertThat(s.status()).as(CitusHarness.describe(s)).isEqualTo(Status.FAIL);
+            assertThat(s.message()).startsWith("1 failed shard; first: ext_storage_usage shard " + shard + " on 127.0.0.1:" + port)
+                    .contains("does not exist");
+            assertThat(s.evidence().rows()).hasSize(1);
+        } finally {
+            exec(worker, "SET citus.enable_manual_changes_to_shards TO on; ALTER TABLE IF EXISTS public.smoke_moved_away RENAME TO ext_storage_usage_" + shard);
+        }
+        StepResult healthy = CitusHarness.runYaml(yaml, coordinator).steps().get(0);
+        assertThat(healthy.status()).isEqualTo(Status.PASS);
+        assertThat(healthy.message()).contains("64 shard placements answered; slowest: ");
+    }
 }
