@@ -85,7 +85,7 @@ for run in $(seq 1 "$runs"); do
   skipped=$(( $(metric ttl_cleanup_skipped_locked_total "$work/sweep.prom" | cut -d. -f1) + $(metric ttl_cleanup_changed_rows_total "$work/sweep.prom" | cut -d. -f1) ))
   # Rows the writer held at the moment their batch came are skipped (not waited for), counted, left for the next run.
   [ "$left" -le "${skipped%.*}" ] || { echo "the sweep left $left expired rows but skipped or saw changed only $skipped" >&2; exit 1; }
-  echo "run $run: sweep skipped $skipped rows the writer held or had just updated (left for the next run)" >&2
+  echo "run $run: sweep skipped $skipped rows the writer held or had just updated (left for the next run); $(metric ttl_sweep_held_row_tries_total "$work/sweep.prom") deletes met a held row, $(metric ttl_sweep_skip_locked_batches_total "$work/sweep.prom") batches ran with SKIP LOCKED" >&2
   echo "run $run: sweep $(tail -n1 "$work/sweep.txt"); delete $(tail -n1 "$work/delete.txt")" >&2
 
   # The same pair without the writer: on 2 cores the writer, which the DELETE blocks and the sweep

@@ -64,6 +64,10 @@ final class SweepReport {
         metrics.add(Metric.gauge("ttl_sweep_rows_deleted", "Rows this sweep deleted, counted by its batches (exact; with block ranges the "
                 + "per-scope ttl_cleanup_deletes_total are each scope's drop in backlog).", t, r.deleted()));
         metrics.add(Metric.counter("ttl_cleanup_batches_total", "Delete batches (transactions) committed.", t, r.batches()));
+        metrics.add(Metric.counter("ttl_sweep_held_row_tries_total", "Batch deletes that met a row another session held (lock_timeout "
+                + "1ms); a range is tried " + BlockRanges.DIRECT_TRIES + " times, then run with SKIP LOCKED.", t, r.heldTries()));
+        metrics.add(Metric.counter("ttl_sweep_skip_locked_batches_total", "Batches that ran with SKIP LOCKED because a row stayed held.", t,
+                r.skipLockedBatches()));
         metrics.add(Metric.counter("ttl_cleanup_skipped_locked_total", "Expired rows skipped because another session held them.", t, r.skippedLocked()));
         metrics.add(Metric.gauge("ttl_sweep_duration_seconds", "How long the sweep ran.", t, r.duration().toMillis() / 1000.0));
         metrics.add(Metric.gauge("ttl_sweep_deleting_seconds", "Time spent deleting, first batch to last (without the backlog counts).", t,

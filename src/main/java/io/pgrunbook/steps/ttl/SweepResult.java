@@ -11,6 +11,8 @@ import java.util.List;
  * @param pendingAfter expired rows left in the swept scopes' range (-1 when not measured, e.g. interrupted)
  * @param deleting  the time spent deleting (first batch to last, pauses included), without the backlog counts
  * @param byBlocks  batches walked the heap by block ranges: per scope, deletes are the backlog's drop
+ * @param heldTries direct deletes that met a row another session held
+ * @param skipLockedBatches batches that ran again with SKIP LOCKED because a row stayed held
  */
 record SweepResult(
         String table,
@@ -29,7 +31,9 @@ record SweepResult(
         String planSummary,
         String refusal,
         Duration deleting,
-        boolean byBlocks) {
+        boolean byBlocks,
+        long heldTries,
+        long skipLockedBatches) {
 
     /** The delete rate while deleting: the backlog counts before and after are not deletes. */
     double rowsPerSecond() {

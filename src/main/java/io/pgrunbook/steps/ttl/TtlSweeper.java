@@ -67,6 +67,9 @@ final class TtlSweeper {
     /** Time spent deleting: from the first batch to the last, pauses included, backlog counts not. */
     private long deletingNanos;
     private long deletingStarted;
+    /** Direct deletes that met a row another session held (and were tried again, or locked with SKIP LOCKED). */
+    private long heldTries;
+    private long skipLockedBatches;
     /** Selected rows neither deleted nor skipped: updated (moved, or expiry pushed out) or deleted by someone since. */
     private long changed;
     private String stoppedBy;
@@ -162,7 +165,7 @@ final class TtlSweeper {
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
                 pending, oldest, 0, 0, Duration.ZERO, s.plan().lines(), s.plan().summary(), s.refusal(config), Duration.ZERO,
-                s.blocks() != null);
+                s.blocks() != null, 0, 0);
     }
 
     /** Sweeps on a connection in autocommit mode, holding the table's sweep lock for the duration. */
@@ -275,7 +278,7 @@ final class TtlSweeper {
         }
         return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
                 pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null,
-                Duration.ofNanos(deletingNanos), since != null);
+                Duration.ofNanos(deletingNanos), since != null, heldTries, skipLockedBatches);
     }
 
     /**
@@ -387,6 +390,8 @@ final class TtlSweeper {
             outcome.skipped().forEach((scope, n) -> counts.computeIfAbsent(scope, x -> new long[3])[2] += n);
             deleted += outcome.deleted();
             skipped += outcome.skippedRows();
+            heldTries += outcome.heldTries();
+            skipLockedBatches += outcome.skipLocked() ? 1 : 0;
             from = to;
             long found = outcome.deleted() + outcome.skippedRows();
             double next = found == 0 ? size * 2.0 : size * (double) config.deleteBatchSize() / found;
@@ -475,6 +480,8 @@ final class TtlSweeper {
         if (direct != null) {
             return direct;
         }
+        heldTries++;
+        skipLockedBatches++;
         return sql.byCtid ? deleteByCtid(c, sql, range, chunk) : deleteByKey(c, sql, range, chunk);
     }
 

@@ -103,6 +103,9 @@ class TtlSweepBlocksTest {
             assertThat(metric(r, "ttl_cleanup_skipped_locked_total")).isEqualTo(1);
             assertThat(metric(r, "ttl_expired_rows_pending")).isEqualTo(1);
             assertThat(metric(r, "ttl_cleanup_changed_rows_total")).isZero();
+            // The range with the held row was tried directly three times, then once with SKIP LOCKED.
+            assertThat(metric(r, "ttl_sweep_held_row_tries_total")).isEqualTo(BlockRanges.DIRECT_TRIES);
+            assertThat(metric(r, "ttl_sweep_skip_locked_batches_total")).isEqualTo(1);
             assertThat(r.message()).contains("299 expired rows deleted", "1 skipped");
             assertThat(r.evidence().rows()).filteredOn(row -> row.get(5).equals(1L)).hasSize(1)
                     .allSatisfy(row -> assertThat(row.get(6)).isEqualTo(1L));
