@@ -227,6 +227,9 @@ public final class RunbookLoader {
         if (v instanceof List) {
             return "a comma-separated list";
         }
+        if (v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
+            return "a whole number";
+        }
         if (v instanceof Number) {
             return "a number";
         }

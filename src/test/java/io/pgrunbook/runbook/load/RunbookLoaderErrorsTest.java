@@ -715,7 +715,7 @@ class RunbookLoaderErrorsTest {
                     sql: SELECT :limit, :strict
                 """, Map.of("limit", "abc"), Map.of());
 
-        assertThat(only(e).message()).isEqualTo("--set limit=abc: expected a number like the runbook's default");
+        assertThat(only(e).message()).isEqualTo("--set limit=abc: expected a whole number like the runbook's default");
 
         RunbookInvalidException b = invalid(LOADER, """
                 name: x
