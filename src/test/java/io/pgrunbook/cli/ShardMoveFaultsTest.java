@@ -33,7 +33,17 @@ class ShardMoveFaultsTest {
 
     @Test
     void aRunKilledMidCopyResumesToTheSameEndState() throws Exception {
-        MoveFixture f = MoveFixture.create("mv_kill", 400, 3);
+        stopMidCopyThenResume("mv_kill", false);
+    }
+
+    @Test
+    void aRunInterruptedMidCopyStopsBetweenBatchesAndResumes() throws Exception {
+        stopMidCopyThenResume("mv_term", true);
+    }
+
+    /** @param graceful SIGTERM (handled as Ctrl-C: stop between batches, exit 130) rather than SIGKILL */
+    private void stopMidCopyThenResume(String prefix, boolean graceful) throws Exception {
+        MoveFixture f = MoveFixture.create(prefix, 400, 3);
         Map<Long, Map<Long, BigDecimal>> before = f.snapshot(new ArrayList<>());
         ChildProcess child = ChildProcess.start(dir, Map.of(),
                 f.args("run", "--yes", "--batch-size", "10", "--pause", "150ms").toArray(String[]::new));
@@ -48,8 +58,14 @@ class ShardMoveFaultsTest {
             }
         }
         assertThat(child.process.isAlive()).as("the move is still copying: " + child.err()).isTrue();
-        child.process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
-        child.process.waitFor();
+        if (graceful) {
+            child.process.destroy(); // SIGTERM, which pgrunbook handles as Ctrl-C
+            assertThat(child.process.waitFor()).as(child.err()).isEqualTo(130);
+            assertThat(child.err()).contains("interrupted");
+        } else {
+            child.process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+            child.process.waitFor();
+        }
         long batches = f.count(4, "SELECT count(*) FROM pgrunbook.shard_move_batch");
         long doneAtKill = f.count(4, "SELECT count(done_at) FROM pgrunbook.shard_move_batch");
         assertThat(doneAtKill).isGreaterThanOrEqualTo(3).isLessThan(batches);
