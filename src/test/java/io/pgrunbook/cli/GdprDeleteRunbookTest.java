@@ -171,7 +171,7 @@ class GdprDeleteRunbookTest {
         CliRun r = run(shards, "--set", "customer_id=42 OR true", "--yes");
 
         assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
-        assertThat(r.err).contains("--set customer_id=42 OR true: expected a number");
+        assertThat(r.err).contains("--set customer_id=42 OR true: expected a whole number");
         assertThat(rowsOf(shards.get(0), OTHER)).isEqualTo(List.of(6L, 3L, 1L));
     }
 
