@@ -178,8 +178,8 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate repair" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate lint" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox status" ];    then _picocli_pgrunbook_sandbox; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(run)
@@ -206,11 +206,11 @@ function _complete_pgrunbook() {
   local cmds21=(migrate repair)
   local cmds22=(migrate lint)
   local cmds23=(sandbox start)
-  local cmds24=(sandbox stop)
-  local cmds25=(sandbox status)
+  local cmds24=(sandbox status)
+  local cmds25=(sandbox stop)
 
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
   if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
@@ -852,7 +852,7 @@ function _picocli_pgrunbook_sandbox() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="start stop status"
+  local commands="start status stop"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -1519,8 +1519,8 @@ function _picocli_pgrunbook_sandbox_start() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `stop` subcommand.
-function _picocli_pgrunbook_sandbox_stop() {
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_pgrunbook_sandbox_status() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
@@ -1537,8 +1537,8 @@ function _picocli_pgrunbook_sandbox_stop() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `status` subcommand.
-function _picocli_pgrunbook_sandbox_status() {
+# Generates completions for the options and subcommands of the `stop` subcommand.
+function _picocli_pgrunbook_sandbox_stop() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 

@@ -7,7 +7,6 @@ import io.pgrunbook.db.SandboxStatus;
 import io.pgrunbook.error.ExitCode;
 import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -24,11 +23,16 @@ import picocli.CommandLine.Spec;
                     + "it starts a sandbox and removes it afterwards.",
             "",
             "Example:  URL=$(pgrunbook sandbox start) && pgrunbook run runbooks/health.yaml --db \"$URL\"; pgrunbook sandbox stop",
-            ""},
-        subcommands = {SandboxCommand.Start.class, SandboxCommand.Stop.class, SandboxCommand.Status.class})
+            ""})
 final class SandboxCommand implements Runnable {
+    private final AppEnvironment app;
+
     @Spec
     CommandSpec spec;
+
+    SandboxCommand(AppEnvironment app) {
+        this.app = app;
+    }
 
     @Override
     public void run() {
@@ -41,72 +45,36 @@ final class SandboxCommand implements Runnable {
 
     @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             header = "Start a sandbox that keeps running; prints its URL on stdout.")
-    static final class Start implements Callable<Integer> {
-        private final AppEnvironment app;
-
-        @Spec
-        CommandSpec spec;
-
-        Start(AppEnvironment app) {
-            this.app = app;
-        }
-
-        @Override
-        public Integer call() {
-            Sandbox sandbox = registry(app).startDetached(SandboxOptions.defaults());
-            spec.commandLine().getErr().println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion()
-                    + " running in " + sandbox.directory() + "; stop it with 'pgrunbook sandbox stop'");
-            spec.commandLine().getOut().println(sandbox.url());
-            return ExitCode.OK.code();
-        }
+    int start() {
+        Sandbox sandbox = registry(app).startDetached(SandboxOptions.defaults());
+        spec.commandLine().getErr().println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion()
+                + " running in " + sandbox.directory() + "; stop it with 'pgrunbook sandbox stop'");
+        spec.commandLine().getOut().println(sandbox.url());
+        return ExitCode.OK.code();
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             header = "Stop the sandbox and delete its directory.")
-    static final class Stop implements Callable<Integer> {
-        private final AppEnvironment app;
-
-        @Spec
-        CommandSpec spec;
-
-        Stop(AppEnvironment app) {
-            this.app = app;
-        }
-
-        @Override
-        public Integer call() {
-            boolean stopped = registry(app).stop();
-            spec.commandLine().getErr().println(stopped ? "pgrunbook: sandbox stopped and removed" : "pgrunbook: no sandbox was running");
-            return ExitCode.OK.code();
-        }
+    int stop() {
+        boolean stopped = registry(app).stop();
+        spec.commandLine().getErr().println(stopped ? "pgrunbook: sandbox stopped and removed" : "pgrunbook: no sandbox was running");
+        return ExitCode.OK.code();
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             header = "Show the sandbox's URL and whether it runs (exit 0 running, 1 not running).")
-    static final class Status implements Callable<Integer> {
-        private final AppEnvironment app;
-
-        @Spec
-        CommandSpec spec;
-
-        Status(AppEnvironment app) {
-            this.app = app;
+    int status() {
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<SandboxStatus> status = registry(app).status();
+        if (status.isEmpty()) {
+            out.println("no sandbox (start one with 'pgrunbook sandbox start')");
+            return ExitCode.CHECK_FAILED.code();
         }
-
-        @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Optional<SandboxStatus> status = registry(app).status();
-            if (status.isEmpty()) {
-                out.println("no sandbox (start one with 'pgrunbook sandbox start')");
-                return ExitCode.CHECK_FAILED.code();
-            }
-            SandboxStatus s = status.get();
-            out.println((s.running() ? "running" : "not running") + "  " + s.url());
-            out.println("directory  " + s.directory());
-            out.println("started    " + s.startedAt());
-            out.println("pid        " + s.pid());
-            return s.running() ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
-        }
+        SandboxStatus s = status.get();
+        out.println((s.running() ? "running" : "not running") + "  " + s.url());
+        out.println("directory  " + s.directory());
+        out.println("started    " + s.startedAt());
+        out.println("pid        " + s.pid());
+        return s.running() ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
     }
 }

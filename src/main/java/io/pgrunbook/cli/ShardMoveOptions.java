@@ -53,14 +53,7 @@ public final class ShardMoveOptions {
         if (shards.containsKey(newShardName())) {
             throw PgRunbookException.invalid("--new-shard " + newShardName() + " is also given with --shard; the new shard must not be in the map yet");
         }
-        Map<String, Object> tableKeys = new LinkedHashMap<>();
-        for (String t : tables) {
-            int eq = t.indexOf('=');
-            if (eq <= 0 || eq == t.length() - 1) {
-                throw PgRunbookException.invalid("--table " + t + ": give TABLE=KEY_COLUMN, e.g. --table orders=restaurant_id");
-            }
-            tableKeys.put(t.substring(0, eq), t.substring(eq + 1));
-        }
+        Map<String, Object> tableKeys = TableKeys.parse(tables);
         // Connections are applied as --target overrides, not written into the tree: the loader refuses
         // a password in a runbook, and a connection string given on the command line may carry one.
         Map<String, Object> targets = new LinkedHashMap<>();

@@ -158,14 +158,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
             throw PgRunbookException.invalid("validate-shards needs each sharded table's key column: --table TABLE=KEY_COLUMN "
                     + "(e.g. --table orders=restaurant_id)");
         }
-        Map<String, Object> tableKeys = new LinkedHashMap<>();
-        for (String t : tables) {
-            int eq = t.indexOf('=');
-            if (eq <= 0 || eq == t.length() - 1) {
-                throw PgRunbookException.invalid("--table " + t + ": give TABLE=KEY_COLUMN, e.g. --table orders=restaurant_id");
-            }
-            tableKeys.put(t.substring(0, eq), t.substring(eq + 1));
-        }
+        Map<String, Object> tableKeys = TableKeys.parse(tables);
         if (probes < 1) {
             throw PgRunbookException.invalid("--probes must be at least 1");
         }

@@ -29,6 +29,7 @@ import java.util.UUID;
  * into a temporary file beside the target, fsync, then rename over the target.
  */
 public final class ReportFiles {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReportFiles.class);
     private ReportFiles() {}
 
     /** Parses {@code FORMAT=PATH}, e.g. {@code junit=target/pgrunbook.xml}. */
@@ -143,7 +144,8 @@ public final class ReportFiles {
                 Files.setPosixFilePermissions(temp, perms);
             }
         } catch (IOException | UnsupportedOperationException e) {
-            // best effort: the report itself matters more than its mode
+            // Best effort: the report itself matters more than its mode.
+            LOG.debug("report {}: could not give it the mode of the file it replaces: {}", target, e.toString());
         }
     }
 
@@ -152,7 +154,8 @@ public final class ReportFiles {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | RuntimeException e) {
-            // not every OS or file system lets a directory be opened and synced
+            // Not every OS or file system lets a directory be opened and synced.
+            LOG.debug("report directory {}: not synced: {}", dir, e.toString());
         }
     }
 

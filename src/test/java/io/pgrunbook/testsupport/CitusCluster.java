@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class CitusCluster {
     private static CitusCluster shared;
     private static String unavailable;
+    private static boolean checked;
 
     private final Sandbox coordinator;
     private final List<Sandbox> workers;
@@ -31,18 +32,35 @@ public final class CitusCluster {
         this.workers = workers;
     }
 
-    /** The shared cluster; skips the calling test (loudly) when Citus is not installed. */
-    public static synchronized CitusCluster shared() {
-        if (shared == null && unavailable == null) {
+    /** Why no Citus cluster can be started here (said once, loudly, on stderr), or empty when Citus is installed. */
+    public static synchronized java.util.Optional<String> missing() {
+        if (!checked) {
+            checked = true;
             PgBinaries binaries = PgBinaries.locate();
             if (!binaries.hasLibrary("citus")) {
                 unavailable = missingCitus(binaries);
                 System.err.println("pgrunbook tests: " + unavailable);
-            } else {
-                shared = start(binaries);
             }
         }
-        Assumptions.assumeTrue(shared != null, unavailable);
+        return java.util.Optional.ofNullable(unavailable);
+    }
+
+    /**
+     * Skips the calling test when Citus is missing. Call it from {@code @BeforeEach} in a class that
+     * sets its cluster up in {@code @BeforeAll} (which then returns early when {@link #missing()}):
+     * a class-level skip would not show as skipped tests in the report.
+     */
+    public static void assumeInstalled() {
+        java.util.Optional<String> why = missing();
+        Assumptions.assumeTrue(why.isEmpty(), () -> why.get());
+    }
+
+    /** The shared cluster; skips the calling test (loudly) when Citus is not installed. */
+    public static synchronized CitusCluster shared() {
+        assumeInstalled();
+        if (shared == null) {
+            shared = start(PgBinaries.locate());
+        }
         return shared;
     }
 
@@ -52,12 +70,8 @@ public final class CitusCluster {
      * moved shards. The caller stops it with {@link #stop()}. Skips (loudly) without Citus.
      */
     public static CitusCluster startPrivate(int workers) {
+        assumeInstalled();
         PgBinaries binaries = PgBinaries.locate();
-        if (!binaries.hasLibrary("citus")) {
-            String why = missingCitus(binaries);
-            System.err.println("pgrunbook tests: " + why);
-            Assumptions.assumeTrue(false, why);
-        }
         SandboxOptions options = SandboxOptions.defaults().withBinaries(binaries).withoutPgStatStatements()
                 .withSetting("shared_preload_libraries", "citus")
                 .withSetting("citus.shard_count", "8")

@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
  */
 final class BlockRanges {
     static final String BLOCKS = "SELECT pg_relation_size(?::int8::oid) / current_setting('block_size')::int8";
-    static final String ESTIMATED_ROWS = "SELECT greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = ?::int8::oid";
 
     /** Deletes the range's expired rows; its row count is all a batch needs to return. */
     final String deleteDirect;
@@ -61,24 +60,27 @@ final class BlockRanges {
         }
     }
 
-    static final String PARTITIONED = "SELECT count(*) FROM pg_class WHERE oid = ?::int8::oid AND relkind = 'p'";
+    static final String SHAPE = "SELECT relkind = 'p', greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = ?::int8::oid";
 
-    /** A partitioned table has no heap of its own: each partition's block numbers start at 0. */
-    static boolean partitioned(Connection c, TtlTable table) throws SQLException {
-        return single(c, PARTITIONED, table.oid()) > 0;
+    /**
+     * @param partitioned   a partitioned table has no heap of its own: each partition's blocks start at 0
+     * @param estimatedRows the planner's row estimate (pg_class.reltuples)
+     */
+    record Shape(boolean partitioned, long estimatedRows) {}
+
+    static Shape shape(Connection c, TtlTable table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SHAPE)) {
+            ps.setLong(1, table.oid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Shape(rs.getBoolean(1), rs.getLong(2));
+            }
+        }
     }
 
     static long blocks(Connection c, TtlTable table) throws SQLException {
-        return single(c, BLOCKS, table.oid());
-    }
-
-    static long estimatedRows(Connection c, TtlTable table) throws SQLException {
-        return single(c, ESTIMATED_ROWS, table.oid());
-    }
-
-    private static long single(Connection c, String sql, long oid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, oid);
+        try (PreparedStatement ps = c.prepareStatement(BLOCKS)) {
+            ps.setLong(1, table.oid());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }

@@ -106,55 +106,56 @@ final class TtlSweeper {
         TtlTable table = TtlTable.inspect(c, config);
         TtlSql sql = new TtlSql(table, config);
         List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
+        Choice choice = choose(c, table, scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum());
+        BlockRanges blocks = choice.blocks() ? new BlockRanges(table, config) : null;
+        PlanCheck check = new PlanCheck(c, table, config, sql);
         PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
-                : new PlanCheck(c, table, config, sql).check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
-        BlockRanges blocks = null;
-        String why = blocksChoice(c, table, scopes);
-        if (why.startsWith("blocks")) {
-            blocks = new BlockRanges(table, config);
-            List<String> lines = new ArrayList<>(plan.lines());
-            lines.add("-- strategy: " + why);
-            lines.addAll(new PlanCheck(c, table, config, sql).blocks(blocks));
-            plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
-        } else {
-            List<String> lines = new ArrayList<>(plan.lines());
-            lines.add("-- strategy: " + why);
-            plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
+                : check.check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
+        List<String> lines = new ArrayList<>(plan.lines());
+        lines.add("-- strategy: " + choice.why());
+        if (blocks != null) {
+            lines.addAll(check.blocks(blocks));
         }
+        plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
         LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
         return new Survey(table, sql, scopes, plan, blocks);
     }
 
+    /** Whether batches walk the heap by block ranges (else the expiry index), and why, for the plan. */
+    record Choice(boolean blocks, String why) {}
+
     /**
-     * Whether batches walk the heap by block ranges ("blocks: why") or go through the expiry index
-     * ("index: why"): ranges read every row of the table once, the index a random heap page per
-     * expired row, so ranges win once expired rows are a few percent of the table.
+     * Block ranges read every row of the table once, the index a random heap page per expired row,
+     * so ranges win once expired rows are a few percent of the table.
      */
-    private String blocksChoice(Connection c, TtlTable table, List<SweepResult.ScopeResult> scopes) throws SQLException {
+    private Choice choose(Connection c, TtlTable table, long pending) throws SQLException {
+        if (config.strategy() == TtlConfig.Strategy.INDEX) {
+            return new Choice(false, "index (strategy: index)");
+        }
         String unavailable = table.distributionColumn() != null ? "a Citus distributed table is swept per distribution key"
                 : config.sample() > 0 ? "a sample sweeps chosen scopes only"
                 : !config.scopeFilter().isEmpty() ? "one scope is swept through the index"
                 : c.getMetaData().getDatabaseMajorVersion() < 14 ? "TID range scans need PostgreSQL 14 or later"
-                : BlockRanges.partitioned(c, table) ? "a partitioned table is swept through its index (sweep each partition for block ranges)"
                 : null;
-        if (config.strategy() == TtlConfig.Strategy.INDEX) {
-            return "index (strategy: index)";
+        BlockRanges.Shape shape = unavailable == null ? BlockRanges.shape(c, table) : null;
+        if (shape != null && shape.partitioned()) {
+            unavailable = "a partitioned table is swept through its index (sweep each partition for block ranges)";
         }
         if (unavailable != null) {
             if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
                 throw new TtlConfigException("strategy blocks is not possible here: " + unavailable + "; use strategy auto or index");
             }
-            return "index (" + unavailable + ")";
+            return new Choice(false, "index (" + unavailable + ")");
         }
-        long pending = scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
-        long rows = Math.max(BlockRanges.estimatedRows(c, table), pending);
+        long rows = Math.max(shape.estimatedRows(), pending);
         String share = rows == 0 ? "no rows" : String.format(java.util.Locale.ROOT, "%.1f%% of ~%d rows expired", 100.0 * pending / rows, rows);
+        long percent = Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100);
         if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
-            return "blocks (strategy: blocks; " + share + ")";
+            return new Choice(true, "blocks (strategy: blocks; " + share + ")");
         }
         return pending > 0 && pending >= TtlConfig.BLOCKS_FROM_SHARE * rows
-                ? "blocks (" + share + ", at least " + Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100) + "%: one pass over the heap in block ranges)"
-                : "index (" + share + ", under " + Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100) + "%: keyset batches through the expiry index)";
+                ? new Choice(true, "blocks (" + share + ", at least " + percent + "%: one pass over the heap in block ranges)")
+                : new Choice(false, "index (" + share + ", under " + percent + "%: keyset batches through the expiry index)");
     }
 
     SweepResult dryRun(Connection c) throws SQLException {

@@ -27,6 +27,8 @@ import java.util.Map;
 final class TtlHarness {
     static final StepRegistry REGISTRY = StepRegistry.load();
     static final Path SEED_SCHEMA = Path.of("runbooks/sample/storage-schema.sql");
+    static final String EXPIRED = "SELECT count(*) FROM ext_storage_records WHERE expires_at < now()";
+    static final String LIVE = "SELECT count(*) FROM ext_storage_records WHERE expires_at IS NULL OR expires_at >= now()";
 
     private TtlHarness() {}
 
@@ -43,6 +45,11 @@ final class TtlHarness {
 
     static StepResult runStep(String db, String with) {
         return run(sweep(db, with), new Cancellation()).steps().get(0);
+    }
+
+    /** A metric's value summed over its label sets (0 when the step reported none). */
+    static double metric(StepResult r, String name) {
+        return r.metrics().stream().filter(m -> m.name().equals(name)).mapToDouble(io.pgrunbook.report.Metric::value).sum();
     }
 
     static String render(RunReport report, ReportFormat format) {

@@ -1,9 +1,11 @@
 package io.pgrunbook.steps.ttl;
 
+import static io.pgrunbook.steps.ttl.TtlHarness.EXPIRED;
+import static io.pgrunbook.steps.ttl.TtlHarness.LIVE;
 import static io.pgrunbook.steps.ttl.TtlHarness.count;
 import static io.pgrunbook.steps.ttl.TtlHarness.exec;
 import static io.pgrunbook.steps.ttl.TtlHarness.runStep;
-import static io.pgrunbook.steps.ttl.TtlSweepIntegrationTest.metric;
+import static io.pgrunbook.steps.ttl.TtlHarness.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbook.engine.Cancellation;
@@ -11,7 +13,6 @@ import io.pgrunbook.report.ReportFormat;
 import io.pgrunbook.report.RunReport;
 import io.pgrunbook.report.Status;
 import io.pgrunbook.report.StepResult;
-import io.pgrunbook.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,34 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ttl.sweep by heap block ranges (strategy blocks, and auto's choice between blocks and the index). */
-@ExtendWith(TestPostgres.class)
-class TtlSweepBlocksTest {
+class TtlSweepBlocksTest extends SeededTtlTest {
     static final String SEED = "table: ext_storage_records, expiry_column: expires_at, scope_columns: [tenant_id, install_id, namespace]";
-    static final String EXPIRED = TtlSweepIntegrationTest.EXPIRED;
-    static final String LIVE = TtlSweepIntegrationTest.LIVE;
-    private static String db;
-
-    @BeforeAll
-    static void database() throws Exception {
-        db = TestPostgres.shared().createDatabase("ttl_blocks");
-    }
-
-    @BeforeEach
-    void seed() throws Exception {
-        TtlHarness.loadSeed(db);
-    }
-
-    @AfterEach
-    void noHooks() {
-        TtlSweepStep.testHooks = null;
-    }
 
     @Test
     void autoSweepsALargeBacklogByBlockRangesDeletingOnlyExpiredRowsWithExactCountsPerScope() throws Exception {

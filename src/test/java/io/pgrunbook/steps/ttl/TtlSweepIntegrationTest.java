@@ -1,51 +1,29 @@
 package io.pgrunbook.steps.ttl;
 
+import static io.pgrunbook.steps.ttl.TtlHarness.EXPIRED;
+import static io.pgrunbook.steps.ttl.TtlHarness.LIVE;
 import static io.pgrunbook.steps.ttl.TtlHarness.count;
+import static io.pgrunbook.steps.ttl.TtlHarness.metric;
 import static io.pgrunbook.steps.ttl.TtlHarness.exec;
 import static io.pgrunbook.steps.ttl.TtlHarness.runStep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbook.engine.Cancellation;
-import io.pgrunbook.report.Metric;
 import io.pgrunbook.report.ReportFormat;
 import io.pgrunbook.report.RunReport;
 import io.pgrunbook.report.Status;
 import io.pgrunbook.report.StepResult;
-import io.pgrunbook.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** ttl.sweep against the seed 001 table on the real sandbox. */
-@ExtendWith(TestPostgres.class)
-class TtlSweepIntegrationTest {
+class TtlSweepIntegrationTest extends SeededTtlTest {
     /** The index strategy, pinned: these tests are about keyset batches (TtlSweepBlocksTest covers block ranges). */
     static final String SEED = "table: ext_storage_records, expiry_column: expires_at, scope_columns: [tenant_id, install_id, namespace], strategy: index";
-    static final String EXPIRED = "SELECT count(*) FROM ext_storage_records WHERE expires_at < now()";
-    static final String LIVE = "SELECT count(*) FROM ext_storage_records WHERE expires_at IS NULL OR expires_at >= now()";
-    private static String db;
-
-    @BeforeAll
-    static void database() throws Exception {
-        db = TestPostgres.shared().createDatabase("ttl_sweep");
-    }
-
-    @BeforeEach
-    void seed() throws Exception {
-        TtlHarness.loadSeed(db);
-    }
-
-    @AfterEach
-    void noHooks() {
-        TtlSweepStep.testHooks = null;
-    }
 
     @Test
     void deletesOnlyExpiredRowsInEveryScopeInBatchesOfTheConfiguredSize() throws Exception {
@@ -257,9 +235,6 @@ class TtlSweepIntegrationTest {
         assertThat(r.message()).contains("dry run: 3000 expired rows pending in 10 scope(s)");
     }
 
-    static double metric(StepResult r, String name) {
-        return r.metrics().stream().filter(m -> m.name().equals(name)).mapToDouble(Metric::value).sum();
-    }
 
     static String uuid(String seed) {
         try {

@@ -3,7 +3,7 @@ package io.pgrunbook.steps.ttl;
 import static io.pgrunbook.steps.ttl.TtlHarness.count;
 import static io.pgrunbook.steps.ttl.TtlHarness.exec;
 import static io.pgrunbook.steps.ttl.TtlHarness.runStep;
-import static io.pgrunbook.steps.ttl.TtlSweepIntegrationTest.metric;
+import static io.pgrunbook.steps.ttl.TtlHarness.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgrunbook.db.PgBinaries;
@@ -49,7 +49,7 @@ class TtlSweepReplicaLagTest {
             assertThat(held.message()).contains("stopped early (max_run_time 1500ms reached)");
             assertThat(metric(held, "ttl_sweep_replica_lag_pauses_total")).isGreaterThanOrEqualTo(3);
             assertThat(metric(held, "ttl_sweep_rows_deleted")).isZero();
-            assertThat(count(db, TtlSweepIntegrationTest.EXPIRED)).isEqualTo(300);
+            assertThat(count(db, TtlHarness.EXPIRED)).isEqualTo(300);
 
             exec(standby.jdbcUrl(), "SELECT pg_wal_replay_resume()");
             deadline = System.nanoTime() + 30_000_000_000L;
@@ -60,7 +60,7 @@ class TtlSweepReplicaLagTest {
             }
             StepResult done = runStep(db, SWEEP + ", max_run_time: 20s");
             assertThat(done.status()).as(done.message()).isEqualTo(Status.PASS);
-            assertThat(count(db, TtlSweepIntegrationTest.EXPIRED)).isZero();
+            assertThat(count(db, TtlHarness.EXPIRED)).isZero();
         }
     }
 }
