@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure this machine can build and test pgrunbook: a JDK >= 17, Maven, and the PostgreSQL
-# server (initdb, pg_ctl) plus pg_dump and psql. Installs what is missing with apt-get; prints
+# Makes sure this machine can build and test pgrunbook: a JDK >= 17, Maven, the PostgreSQL
+# server (initdb, pg_ctl) plus pg_dump and psql, PgBouncer (the pooler tests put it in front of the
+# test server) and pgBackRest (the PITR tests drill a real stanza). Installs what is missing with apt-get; prints
 # nothing when everything is already here, so it is cheap to run before every build.
 set -euo pipefail
 
@@ -45,6 +46,13 @@ fi
 if ! have_postgres; then
   missing_packages+=(postgresql postgresql-contrib)
 fi
+# Debian installs pgbouncer in /usr/sbin, which a non-root PATH may lack.
+if ! have pgbouncer && [[ ! -x /usr/sbin/pgbouncer ]]; then
+  missing_packages+=(pgbouncer)
+fi
+if ! have pgbackrest; then
+  missing_packages+=(pgbackrest)
+fi
 
 if [[ ${#missing_packages[@]} -eq 0 ]]; then
   exit 0
@@ -83,6 +91,10 @@ if ! have javac || [[ "$(java_major)" -lt 17 ]]; then
   exit 1
 fi
 have mvn || { echo "ensure-deps: mvn still not found after installing maven." >&2; exit 1; }
+if ! have pgbouncer && [[ ! -x /usr/sbin/pgbouncer ]]; then
+  echo "ensure-deps: pgbouncer still not found after installing pgbouncer." >&2; exit 1
+fi
+have pgbackrest || { echo "ensure-deps: pgbackrest still not found after installing pgbackrest." >&2; exit 1; }
 if ! have_postgres; then
   echo "ensure-deps: PostgreSQL initdb/pg_ctl/pg_dump/psql still not found after installing postgresql." >&2
   exit 1
