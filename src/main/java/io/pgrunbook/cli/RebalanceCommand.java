@@ -59,7 +59,7 @@ final class RebalanceCommand implements Callable<Integer> {
             description = "With --dry-run: plan with this threshold instead of the strategy's (citus_rebalance_start takes none).")
     Double threshold;
 
-    @Option(names = "--shard-transfer-mode", paramLabel = "MODE",
+    @Option(names = "--shard-transfer-mode", paramLabel = "MODE", completionCandidates = Candidates.TransferModes.class,
             description = "auto, force_logical or block_writes (default: auto: logical replication, needs a replica identity on every table).")
     String mode;
 

@@ -116,7 +116,8 @@ final class RunbookInvocation {
         List<ReportSpec> files = new ArrayList<>();
         output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
         Runbook r = withOverrides(runbook);
-        confirmWrites(r, yes);
+        files.forEach(ReportFiles::prepare);
+        confirmWrites(r, yes || targets.sandbox); // a sandbox is thrown away after the run: nothing to protect
         Sandbox sandbox = targets.sandbox ? startSandbox() : null;
         try {
             if (sandbox != null) {

@@ -56,7 +56,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
             description = "A sharded table and its shard-key column (shard-set mode), or a distributed table (--citus); repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer",
+    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer", completionCandidates = Candidates.Hashes.class,
             description = "How the application's router hashes keys before jump hash: integer (the key as is), fnv1a64, xxhash64 "
                     + "(of the key's text). Default: ${DEFAULT-VALUE}.")
     String hash;
@@ -73,7 +73,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
     int probes;
 
     @Option(names = "--capacity", paramLabel = "SIZE",
-            description = "Each shard's disk capacity (e.g. 500GB): adds the disk-use check (warn 70 %, fail above 85 %).")
+            description = "Each shard's disk capacity (e.g. 500GB): adds the disk-use check (warn 70 %%, fail above 85 %%).")
     String capacity;
 
     @Option(names = "--runbook", paramLabel = "FILE", description = "Run this shard-set runbook instead of building one from options.")
