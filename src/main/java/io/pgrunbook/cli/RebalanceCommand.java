@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  pgrunbook rebalance --db postgres://dba@coordinator/app --dry-run",
-            "  pgrunbook rebalance --db ... --shard-transfer-mode block_writes --yes",
-            "  pgrunbook rebalance --db ... --drain-node 10.0.0.7:5432 --max-time 2h",
-            "  pgrunbook rebalance --db ... --status",
-            "  pgrunbook rebalance --db ... --stop --yes",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --shard-transfer-mode block_writes --yes",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --drain-node 10.0.0.7:5432 --max-time 2h",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --status",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --stop --yes",
             ""})
 final class RebalanceCommand implements Callable<Integer> {
     static final String RUNBOOK = "citus-rebalance.yaml";

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  pgrunbook validate-shards --shard s0=postgres://db0/app --shard s1=postgres://db1/app \\",
             "      --table orders=restaurant_id --table menus=restaurant_id",
-            "  pgrunbook validate-shards --shard ... --table users=email --hash xxhash64 --full",
+            "  pgrunbook validate-shards --shard s0=postgres://db0/app --shard s1=postgres://db1/app \\",
+            "      --table users=email --hash xxhash64 --full",
             "  pgrunbook validate-shards --runbook my-shards.yaml",
             "  pgrunbook validate-shards --citus --db postgres://coordinator/app --table ext_storage_records",
             ""})
