@@ -127,6 +127,15 @@ class CliRunTest {
     }
 
     @Test
+    void quietChangesStdoutOnlyAReportFileHoldsEveryStep(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path text = tmp.resolve("new/dir/report.txt");
+        CliRun bad = CliRun.run("run", failing.toString(), "--db", db, "-q", "--report", "text=" + text);
+        assertThat(bad.exitCode).isEqualTo(1);
+        assertThat(bad.out).doesNotContain("PASS");
+        assertThat(Files.readString(text)).contains("PASS", "ok", "too-few");
+    }
+
+    @Test
     void junitOutputValidatesAgainstTheSchema() throws Exception {
         CliRun r = CliRun.run("run", failing.toString(), "--db", db, "--format", "junit");
         assertThat(r.exitCode).isEqualTo(1);
