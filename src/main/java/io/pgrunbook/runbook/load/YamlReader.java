@@ -281,8 +281,8 @@ final class YamlReader {
     private Optional<String> embeddedSql(Node node, String what) {
         Optional<String> text = rawString(node, what);
         if (text.isPresent() && text.get().contains("${")) {
-            problems.add(atToken(node, "${", 0), "'${...}' in SQL is never expanded: variables reach SQL as bind "
-                    + "parameters, write :name instead");
+            problems.add(atToken(node, "${", 0), "'${...}' in SQL given as a parameter is never expanded: write :name for a "
+                    + "value (a bind parameter); ${ident:name} and ${literal:name} work in a step's sql: key");
             return Optional.empty();
         }
         return text;
