@@ -326,8 +326,8 @@ function _picocli_pgrunbook_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--set' '--db'"
+  local flag_opts="'--sandbox' '--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--set' '--db' '--target' '--sandbox-init'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -337,6 +337,15 @@ function _picocli_pgrunbook_plan() {
       ;;
     '--db')
       return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
