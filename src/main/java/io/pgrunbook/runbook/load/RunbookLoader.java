@@ -100,6 +100,7 @@ public final class RunbookLoader {
             yaml.problem(entries.get("name").getValueNode(), "name '" + name + "' may contain only letters, digits, '.', '_' and '-' (it names metrics and locks)");
         }
         Map<String, Object> vars = vars(entries.get("vars"), sets, env, yaml, fileName, keepUnsetEnv);
+        yaml.useOverrides(sets);
         yaml.useInterpolator(new Interpolator(vars, env, keepUnsetEnv));
         String description = entries.containsKey("description")
                 ? yaml.string(entries.get("description").getValueNode(), "description").orElse(null) : null;
