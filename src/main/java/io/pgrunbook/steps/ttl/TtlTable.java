@@ -26,9 +26,12 @@ record TtlTable(
         Map<String, String> columnTypes,
         List<String> keyColumns,
         String expiryType,
-        String distributionColumn) {
+        String distributionColumn,
+        boolean hasChildren) {
 
-    static final String FIND_TABLE = "SELECT c.oid::int8, c.oid::regclass::text, c.relkind::text FROM pg_class c WHERE c.oid = to_regclass(?)";
+    /** relhassubclass: partitions or inheritance children (it may stay true after the last child is dropped, which costs nothing). */
+    static final String FIND_TABLE = "SELECT c.oid::int8, c.oid::regclass::text, c.relkind::text, c.relkind = 'p' OR c.relhassubclass "
+            + "FROM pg_class c WHERE c.oid = to_regclass(?)";
     static final String COLUMNS = """
             SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
              WHERE attrelid = ?::int8::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum""";
@@ -46,6 +49,7 @@ record TtlTable(
     static TtlTable inspect(Connection c, TtlConfig config) throws SQLException {
         long oid;
         String qualified;
+        boolean children;
         try (PreparedStatement ps = c.prepareStatement(FIND_TABLE)) {
             ps.setString(1, config.table());
             try (ResultSet rs = ps.executeQuery()) {
@@ -55,6 +59,7 @@ record TtlTable(
                 }
                 oid = rs.getLong(1);
                 qualified = rs.getString(2);
+                children = rs.getBoolean(4);
                 if (!Set.of("r", "p").contains(rs.getString(3))) {
                     throw new TtlConfigException("'" + config.table() + "' is not a table (relkind " + rs.getString(3) + ")");
                 }
@@ -108,7 +113,7 @@ record TtlTable(
                         + "ttl.sweep needs one to address rows on the shard");
             }
         }
-        return new TtlTable(oid, qualified, types, List.copyOf(key), expiryType, distribution);
+        return new TtlTable(oid, qualified, types, List.copyOf(key), expiryType, distribution, children);
     }
 
     /** The expiry must be a point in time; the type the server gives the column or expression decides. */
