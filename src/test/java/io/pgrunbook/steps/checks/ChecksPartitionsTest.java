@@ -70,6 +70,23 @@ class ChecksPartitionsTest {
         assertThat(only(ChecksCatalogTest.run(db, "  - id: c\n    type: check.invalid_indexes\n")).status()).isEqualTo(Status.PASS);
     }
 
+    @Test
+    void aRealDuplicateOnAPartitionSaysWhichCopyBelongsToTheParentsIndex() throws Exception {
+        // As in pagila: the partition kept its own index when the parent's index was created beside it.
+        exec(db, "CREATE INDEX idx_events_old_created_at ON app.events_old (created_at)");
+        try {
+            StepResult dup = only(ChecksCatalogTest.run(db, "  - id: c\n    type: check.duplicate_indexes\n"));
+            assertThat(rows(dup)).singleElement().satisfies(r -> {
+                assertThat(r.get("table_name")).isEqualTo("events_old");
+                assertThat(List.of(r.get("index_a"), r.get("index_b"))).containsExactlyInAnyOrder("events_old_created_at_idx", "idx_events_old_created_at");
+                assertThat(r.get(r.get("index_a").equals("events_old_created_at_idx") ? "a_attached_to" : "b_attached_to"))
+                        .isEqualTo("app.events_created_at_idx");
+            });
+        } finally {
+            exec(db, "DROP INDEX app.idx_events_old_created_at");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"health.yaml", "db-operations.yaml", "db-performance.yaml"})
     void theShippedCheckRunbooksFindNothingWrongWithTheSchema(String file) {
