@@ -78,8 +78,10 @@ final class BackupSql {
      * The tenant export statement, built by the server: COPY takes no bind parameters, so the value
      * goes in as a literal, quoted by format's %L (quote_literal) from a bind parameter, and the
      * names by %I (quote_ident). No text from the user is ever spliced into SQL on our side.
+     * ONLY: each table's own rows, as every table of the manifest counts them; a parent's children
+     * are exported as tables of their own, so no row is exported (and restored) twice.
      */
-    static final String TENANT_COPY_OUT = "SELECT format('COPY (SELECT * FROM %I.%I WHERE %I = %L) TO STDOUT', ?, ?, ?, ?)";
+    static final String TENANT_COPY_OUT = "SELECT format('COPY (SELECT * FROM ONLY %I.%I WHERE %I = %L) TO STDOUT', ?, ?, ?, ?)";
 
     static final String EXPORT_SNAPSHOT = "SELECT pg_export_snapshot()";
 

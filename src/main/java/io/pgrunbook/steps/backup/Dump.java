@@ -150,11 +150,10 @@ final class Dump {
     private Prelude prelude(Connection c) throws SQLException {
         List<Table> include = TableSelection.resolve(c, o.tables(), "tables");
         List<Table> exclude = TableSelection.resolve(c, o.excludeTables(), "exclude_tables");
-        if (!o.format().equals(BackupOptions.TENANT)) {
-            // A tenant export reads each parent with its children already (COPY from a SELECT).
-            include = TableSelection.expand(c, include, true);
-            exclude = TableSelection.expand(c, exclude, false);
-        }
+        // A tenant export copies each table's own rows (FROM ONLY), so it takes every partition and
+        // child too, but no sequences: its schema is the whole database's anyway.
+        include = TableSelection.expand(c, include, !o.format().equals(BackupOptions.TENANT));
+        exclude = TableSelection.expand(c, exclude, false);
         long estimate;
         if (include.isEmpty()) {
             estimate = BackupStep.scalarLong(c, BackupSql.DATABASE_SIZE);
