@@ -40,9 +40,7 @@ class BackupPartitionsIntegrationTest {
     void aWholeDatabaseWithAttachedNestedAndDefaultPartitionsBacksUpAndVerifies() throws Exception {
         for (String format : List.of("directory", "custom")) {
             Path dir = tmp.resolve("whole-" + format);
-            StepResult b = run(backup(dir, "format: " + format));
-            assertThat(b.status()).as(b.message()).isEqualTo(Status.PASS);
-            BackupManifest m = BackupManifest.read(BackupLayout.latest(dir).orElseThrow().directory());
+            BackupManifest m = backedUp(dir, "format: " + format);
             List<String> names = m.tables().stream().map(BackupManifest.TableEntry::qualified).toList();
             assertThat(names).doesNotHaveDuplicates().noneMatch(n -> n.contains("ATTACH")).contains(
                     "app.events", "app.events_old", "app.events_2025", "app.events_2025_h1", "app.events_2025_rest",
@@ -68,9 +66,7 @@ class BackupPartitionsIntegrationTest {
     @Test
     void aTableSubsetTakesItsPartitionsAndTheSequenceItsDefaultUsesAndItsDrillPasses() throws Exception {
         Path dir = tmp.resolve("payment");
-        StepResult b = run(backup(dir, "tables: ['payment%']"));
-        assertThat(b.status()).as(b.message()).isEqualTo(Status.PASS);
-        BackupManifest m = BackupManifest.read(BackupLayout.latest(dir).orElseThrow().directory());
+        BackupManifest m = backedUp(dir, "tables: ['payment%']");
         assertThat(m.tables()).extracting(BackupManifest.TableEntry::qualified)
                 .containsExactlyInAnyOrder("public.payment", "public.payment_p2025_01", "public.payment_p2025_02");
         assertThat(rows(m, "public.payment_p2025_01")).isEqualTo(30);
@@ -84,17 +80,13 @@ class BackupPartitionsIntegrationTest {
     @Test
     void aParentNamedAloneBringsItsPartitionsAndAnExcludedParentTakesItsPartitionsWithIt() throws Exception {
         Path only = tmp.resolve("parent");
-        StepResult b = run(backup(only, "tables: ['public.payment']"));
-        assertThat(b.status()).as(b.message()).isEqualTo(Status.PASS);
-        BackupManifest m = BackupManifest.read(BackupLayout.latest(only).orElseThrow().directory());
+        BackupManifest m = backedUp(only, "tables: ['public.payment']");
         assertThat(m.tables().stream().mapToLong(BackupManifest.TableEntry::rows).sum()).isEqualTo(60);
         assertThat(run(verify(only)).status()).isEqualTo(Status.PASS);
 
         // (app.events would not do: the materialized view app.daily_kinds reads it, and pg_dump keeps the view.)
         Path without = tmp.resolve("without-payment");
-        StepResult e = run(backup(without, "exclude_tables: ['public.payment']"));
-        assertThat(e.status()).as(e.message()).isEqualTo(Status.PASS);
-        BackupManifest n = BackupManifest.read(BackupLayout.latest(without).orElseThrow().directory());
+        BackupManifest n = backedUp(without, "exclude_tables: ['public.payment']");
         assertThat(n.tables()).extracting(BackupManifest.TableEntry::qualified).noneMatch(t -> t.startsWith("public.payment"))
                 .contains("app.audit_log", "app.events_old", "public.customer");
         StepResult v = run(verify(without));
@@ -111,9 +103,7 @@ class BackupPartitionsIntegrationTest {
         }
         try {
             Path dir = tmp.resolve("tenant");
-            StepResult b = run(backup(dir, "tables: ['tenant_events'], tenant: acme"));
-            assertThat(b.status()).as(b.message()).isEqualTo(Status.PASS);
-            BackupManifest m = BackupManifest.read(BackupLayout.latest(dir).orElseThrow().directory());
+            BackupManifest m = backedUp(dir, "tables: ['tenant_events'], tenant: acme");
             assertThat(m.tables()).extracting(t -> t.qualified() + "=" + t.rows())
                     .containsExactlyInAnyOrder("public.tenant_events=0", "public.tenant_events_low=24", "public.tenant_events_high=26");
             StepResult v = run(verify(dir));
@@ -123,6 +113,13 @@ class BackupPartitionsIntegrationTest {
                 st.execute("DROP TABLE public.tenant_events");
             }
         }
+    }
+
+    /** Runs a backup into dir, which must pass, and returns its manifest. */
+    private static BackupManifest backedUp(Path dir, String with) throws Exception {
+        StepResult b = run(backup(dir, with));
+        assertThat(b.status()).as(b.message()).isEqualTo(Status.PASS);
+        return BackupManifest.read(BackupLayout.latest(dir).orElseThrow().directory());
     }
 
     private static long rows(BackupManifest m, String table) {
