@@ -118,7 +118,9 @@ record TtlTable(
 
     /** The expiry must be a point in time; the type the server gives the column or expression decides. */
     private static String expiryType(Connection c, String qualified, TtlConfig config) throws SQLException {
-        String probe = "SELECT " + config.expirySql() + " FROM " + qualified + " LIMIT 0";
+        // A rewritten expression is probed too: its interval is checked by the server, not by our reading of it.
+        String probe = "SELECT " + config.expirySql() + config.rewrite().map(r -> ", (" + config.expiryExpression() + ")").orElse("")
+                + " FROM " + qualified + " LIMIT 0";
         try (PreparedStatement ps = c.prepareStatement(probe)) {
             ResultSetMetaData md = ps.getMetaData();
             String type = md.getColumnTypeName(1);
@@ -128,7 +130,9 @@ record TtlTable(
             }
             return type;
         } catch (SQLException e) {
-            if (config.expiryExpression() != null && e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+            // 42: names and syntax; 22: a value such as interval 'banana'.
+            if (config.expiryExpression() != null && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22"))) {
                 throw new TtlConfigException("expiry_expression '" + config.expiryExpression() + "' is not valid on " + qualified
                         + ": " + e.getMessage());
             }
