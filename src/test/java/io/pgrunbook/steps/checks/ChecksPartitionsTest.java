@@ -87,6 +87,21 @@ class ChecksPartitionsTest {
         }
     }
 
+    @Test
+    void aPartitionedTableIsKeyedWhenEveryPartitionIsAndFlaggedWhenOneIsNot() throws Exception {
+        exec(db, "CREATE TABLE public.readings (id bigint NOT NULL, taken_on date NOT NULL) PARTITION BY RANGE (taken_on);"
+                + "CREATE TABLE public.readings_2025 PARTITION OF public.readings (PRIMARY KEY (id)) FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+                + "CREATE TABLE public.readings_rest PARTITION OF public.readings (PRIMARY KEY (id)) DEFAULT");
+        try {
+            assertThat(only(ChecksCatalogTest.run(db, "  - id: c\n    type: check.tables_without_pk\n")).status()).isEqualTo(Status.PASS);
+            exec(db, "ALTER TABLE public.readings_rest DROP CONSTRAINT readings_rest_pkey");
+            StepResult flagged = only(ChecksCatalogTest.run(db, "  - id: c\n    type: check.tables_without_pk\n"));
+            assertThat(rows(flagged)).extracting(r -> r.get("table_name")).containsExactly("readings");
+        } finally {
+            exec(db, "DROP TABLE public.readings");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"health.yaml", "db-operations.yaml", "db-performance.yaml"})
     void theShippedCheckRunbooksFindNothingWrongWithTheSchema(String file) {
