@@ -43,7 +43,8 @@ public final class UnusedIndexesCheck extends Check {
 
     @Override
     public String summary() {
-        return "indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted)";
+        return "indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted; "
+                + "a partitioned table's index counts the scans and sizes of all its partitions' copies)";
     }
 
     @Override
