@@ -53,6 +53,15 @@ final class ArchiveToc {
         }
     }
 
+    /**
+     * A manifest entry that pgrunbook before this parser wrote for pg_restore's TABLE ATTACH lines
+     * (schema "ATTACH", the rest of the line as the name, no rows, no data file): not a table, so
+     * the drill of such an older backup does not look for it.
+     */
+    static boolean misreadAttach(BackupManifest.TableEntry t) {
+        return t.schema().equals("ATTACH") && t.file() == null && t.rows() == 0 && t.name().contains(" ");
+    }
+
     static Optional<Entry> parse(String line) {
         Matcher m = LINE.matcher(line);
         if (!m.matches()) {
