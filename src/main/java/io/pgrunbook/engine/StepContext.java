@@ -72,7 +72,29 @@ public final class StepContext {
      * and the password if one was given, which belongs in the tool's PGPASSWORD, never its arguments.
      */
     public io.pgrunbook.db.ConnectionSpec connectionSpec() {
+        // A child tool's session settings (pg_dump's search_path = '', row_security = off) would land on
+        // a server connection other clients are handed next: refused behind transaction pooling.
+        io.pgrunbook.db.PoolerRefusal.check(target, step.id(), step.type());
         return target.spec();
+    }
+
+    /**
+     * How this step's own JDBC connections reach the target (a load test's clients): the spec
+     * {@link #connectionSpec()} gives, with pgjdbc settings that keep it correct behind a pooler
+     * (no named server-side prepared statements under transaction pooling).
+     */
+    public io.pgrunbook.db.ConnectionSpec jdbcConnectionSpec() {
+        return target.spec();
+    }
+
+    /** {@code SHOW what} on PgBouncer's admin console at this target's address (a target whose database is pgbouncer). */
+    public List<Map<String, String>> pgbouncerShow(String what) throws SQLException {
+        return target.consoleShow(what);
+    }
+
+    /** What stands between pgrunbook and this target's server (nothing, or a pooler and its mode). */
+    public io.pgrunbook.db.Pooler pooler() {
+        return target.pooler();
     }
 
     public Step step() {
@@ -144,8 +166,14 @@ public final class StepContext {
     /**
      * Runs work outside any transaction, for statements that refuse one (VACUUM, CREATE INDEX
      * CONCURRENTLY); the session's timeouts are reset before the connection goes back to the pool.
+     *
+     * <p>Such work relies on a session of its own (session settings, session advisory locks,
+     * statements spread over several transactions on one connection). Behind a pooler that shares
+     * server sessions that is not so, and a session setting would leak to another client: the work
+     * is refused before it starts, exit 3, naming the pooler and what to connect to instead.
      */
     public <T> T withoutTransaction(SqlWork<T> work) throws SQLException {
+        io.pgrunbook.db.PoolerRefusal.check(target, step.id(), step.type());
         try (Connection c = target.borrow()) {
             cancellation.register(c);
             try {
