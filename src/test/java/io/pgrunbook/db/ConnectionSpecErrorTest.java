@@ -64,7 +64,7 @@ class ConnectionSpecErrorTest {
 
     static Stream<Arguments> badEnvironment() {
         return Stream.of(
-                arguments(Map.of("PGHOST", "/tmp", "PGPASSWORD", SECRET), "host '/tmp' from PGHOST is a Unix-socket"),
+                arguments(Map.of("PGHOST", "/tmp,db1", "PGPASSWORD", SECRET), "host list '/tmp,db1' from PGHOST has a Unix-socket"),
                 arguments(Map.of("PGPORT", "five", "PGPASSWORD", SECRET), "invalid port 'five' from PGPORT"),
                 arguments(Map.of("PGSSLMODE", "on", "PGPASSWORD", SECRET), "invalid sslmode 'on' from PGSSLMODE"),
                 arguments(Map.of("PGTARGETSESSIONATTRS", "x", "PGPASSWORD", SECRET), "from PGTARGETSESSIONATTRS"));

@@ -74,7 +74,8 @@ class ConnectionSpecPrecedenceTest {
         assertThat(spec.user()).isEqualTo("osuser");
         assertThat(spec.database()).isEqualTo("osuser");
         assertThat(spec.hasPassword()).isFalse();
-        assertThat(spec.properties()).doesNotContainKey("password").doesNotContainKey("sslmode");
+        // libpq never uses SSL over a Unix socket.
+        assertThat(spec.properties()).doesNotContainKey("password").containsEntry("sslmode", "disable");
     }
 
     @Test
