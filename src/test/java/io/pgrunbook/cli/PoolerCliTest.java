@@ -169,6 +169,35 @@ class PoolerCliTest {
         }
     }
 
+    @Test
+    void throughSessionPoolingEightConcurrentMigrateUpApplyEachMigrationOnce() throws Exception {
+        String fresh = TestPostgres.shared().createDatabase("pooler_session");
+        String name = fresh.substring(fresh.lastIndexOf('/') + 1, fresh.indexOf('?'));
+        try (PgBouncer session = PgBouncer.start(TestPostgres.shared().sandbox(), "session", 20)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<CliRun>> runs = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    runs.add(pool.submit(() -> CliRun.run("migrate", "up", "--dir", "runbooks/migrations",
+                            "--db", session.url("postgres", name), "--yes", "--no-color")));
+                }
+                for (Future<CliRun> f : runs) {
+                    CliRun r = f.get(180, TimeUnit.SECONDS);
+                    assertThat(r.exitCode).as(r.toString()).isIn(0, 3);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (Connection c = DriverManager.getConnection(fresh); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT version), bool_and(success) FROM pgrunbook_schema_history"
+                     + " WHERE kind = 'migration'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("history rows").isEqualTo(rs.getLong(2)).isPositive();
+            assertThat(rs.getBoolean(3)).isTrue();
+        }
+    }
+
     static void waitForAdvisoryLock(boolean present) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
