@@ -172,7 +172,10 @@ public final class TargetPool implements AutoCloseable {
             default -> "cannot connect to";
         };
         String next = switch (SqlStates.kind(e)) {
-            case AUTHENTICATION -> "check the user and the password in ~/.pgpass or PGPASSWORD";
+            case AUTHENTICATION -> String.valueOf(e.getMessage()).contains("Peer authentication")
+                    ? "peer authentication over a Unix socket admits only the OS user of the same name: run as that user"
+                    + " (sudo -u " + spec.user() + " pgrunbook ...), or map this OS user in pg_ident.conf"
+                    : "check the user and the password in ~/.pgpass or PGPASSWORD";
             default -> SqlStates.state(e).equals(SqlStates.INVALID_CATALOG_NAME)
                     ? "check the database name"
                     : "check that the server is running and reachable, and the host and port";

@@ -91,7 +91,7 @@ class UnixSocketTest {
             // root is not the OS user postgres: the server refuses, and pgrunbook says so in one line.
             CliRun asRoot = CliRun.run("run", "runbooks/health.yaml", "--db", socket, "--no-color");
             assertThat(asRoot.exitCode).as(asRoot.toString()).isEqualTo(3);
-            assertThat(asRoot.all()).contains("Peer authentication failed");
+            assertThat(asRoot.all()).contains("Peer authentication failed", "sudo -u postgres pgrunbook");
 
             // As postgres, with no connection string at all but PGHOST, as `sudo -u postgres pgrunbook run` would.
             Path classpath = readableClasspath(dir.resolve("cp"));
