@@ -58,19 +58,7 @@ public final class AdvisoryLock implements AutoCloseable {
             try (PreparedStatement off = connection.prepareStatement(NO_IDLE_TIMEOUT)) {
                 off.execute();
             }
-            try (PreparedStatement ps = connection.prepareStatement(TRY_XACT_LOCK)) {
-                ps.setInt(1, NAMESPACE);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return new Result(Optional.of(new AdvisoryLock(connection, name, true)), null);
-                    }
-                }
-            }
-            String holder = holder(connection, name);
-            connection.close();
-            return new Result(Optional.empty(), holder);
+            return take(connection, TRY_XACT_LOCK, name, true);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -79,19 +67,23 @@ public final class AdvisoryLock implements AutoCloseable {
 
     /** Takes the lock, or returns who holds it; the connection is closed when the lock is not taken. */
     public static Result tryAcquire(Connection connection, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(TRY_LOCK)) {
+        return take(connection, TRY_LOCK, name, false);
+    }
+
+    private static Result take(Connection connection, String trySql, String name, boolean inTransaction) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(trySql)) {
             ps.setInt(1, NAMESPACE);
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    return new Result(Optional.of(new AdvisoryLock(connection, name, false)), null);
+                    return new Result(Optional.of(new AdvisoryLock(connection, name, inTransaction)), null);
                 }
             }
-            String holder = holder(connection, name);
-            connection.close();
-            return new Result(Optional.empty(), holder);
         }
+        String holder = holder(connection, name);
+        connection.close();
+        return new Result(Optional.empty(), holder);
     }
 
     private static String holder(Connection connection, String name) throws SQLException {

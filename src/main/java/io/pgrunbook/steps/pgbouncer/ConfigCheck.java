@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -128,6 +127,6 @@ public final class ConfigCheck extends PgBouncerCheck {
     }
 
     private static List<Object> row(String hazard, String setting, String value, boolean ok, String advice) {
-        return List.of(hazard, setting, value == null ? "" : value.toLowerCase(Locale.ROOT).equals(value) ? value : value, ok, ok ? "" : advice);
+        return List.of(hazard, setting, value == null ? "" : value, ok, ok ? "" : advice);
     }
 }

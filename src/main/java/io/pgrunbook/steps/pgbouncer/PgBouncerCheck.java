@@ -64,6 +64,11 @@ abstract class PgBouncerCheck extends Check {
         }
     }
 
+    /** How long the oldest client of a pool has waited, in seconds to the millisecond (maxwait + maxwait_us). */
+    static double maxwaitSeconds(Map<String, String> pool) {
+        return Math.round((number(pool, "maxwait") + number(pool, "maxwait_us") / 1_000_000.0) * 1000) / 1000.0;
+    }
+
     /** The pool size of a database: its own pool_size in SHOW DATABASES, else default_pool_size. */
     static long poolSize(List<Map<String, String>> databases, Map<String, String> config, String database) {
         return databases.stream().filter(d -> database.equals(d.get("name")))

@@ -36,8 +36,7 @@ public final class PoolMaxwaitCheck extends PgBouncerCheck {
     protected ResultTable measure(StepContext context) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         for (Map<String, String> p : pools(context)) {
-            double maxwait = number(p, "maxwait") + number(p, "maxwait_us") / 1_000_000.0;
-            rows.add(List.of(p.get("database"), p.get("user"), number(p, "cl_waiting"), Math.round(maxwait * 1000) / 1000.0));
+            rows.add(List.of(p.get("database"), p.get("user"), number(p, "cl_waiting"), maxwaitSeconds(p)));
         }
         return ResultTable.of(List.of("database", "user", "cl_waiting", "maxwait_s"), rows);
     }

@@ -36,9 +36,8 @@ public final class PoolWaitingCheck extends PgBouncerCheck {
     protected ResultTable measure(StepContext context) throws SQLException {
         List<List<Object>> rows = new ArrayList<>();
         for (Map<String, String> p : pools(context)) {
-            double maxwait = number(p, "maxwait") + number(p, "maxwait_us") / 1_000_000.0;
             rows.add(List.of(p.get("database"), p.get("user"), number(p, "cl_active"), number(p, "cl_waiting"),
-                    Math.round(maxwait * 1000) / 1000.0, number(p, "sv_active"), number(p, "sv_idle"), p.getOrDefault("pool_mode", "")));
+                    maxwaitSeconds(p), number(p, "sv_active"), number(p, "sv_idle"), p.getOrDefault("pool_mode", "")));
         }
         return ResultTable.of(List.of("database", "user", "cl_active", "cl_waiting", "maxwait_s", "sv_active", "sv_idle", "pool_mode"), rows);
     }
