@@ -59,13 +59,17 @@ public final class TargetPool implements AutoCloseable {
             pool.close();
             throw cannotConnect(name, spec, e);
         }
-        if (!pooler.sessionsShared() || pooler.serverPreparedStatements()) {
+        if (!pooler.sessionsShared()) {
             return new TargetPool(name, spec, pool, info, pooler);
         }
-        // The first connections were made before we knew: none of them prepared anything, but every
-        // connection from now on must use unnamed statements only.
+        // The first connections were made before we knew: none of them prepared anything or changed
+        // a session, but from now on every connection uses unnamed statements only (unless the pooler
+        // keeps prepared statements apart), and read-only is never a session characteristic.
         pool.close();
-        ConnectionSpec unprepared = spec.withPgjdbcSetting("prepareThreshold", "0");
+        ConnectionSpec unprepared = spec.withPgjdbcSetting("readOnlyMode", "transaction");
+        if (!pooler.serverPreparedStatements()) {
+            unprepared = unprepared.withPgjdbcSetting("prepareThreshold", "0");
+        }
         return new TargetPool(name, unprepared, pool(name, unprepared, minIdle, maxSize), info, pooler);
     }
 

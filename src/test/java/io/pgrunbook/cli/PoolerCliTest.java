@@ -104,6 +104,34 @@ class PoolerCliTest {
     }
 
     @Test
+    void everyCheckRunsInAReadOnlyTransactionOfItsOwn() throws Exception {
+        Path runbook = Files.writeString(dir.resolve("readonly.yaml"), """
+                name: readonly
+                steps:
+                  - id: read-only
+                    sql: SELECT current_setting('transaction_read_only') AS ro, current_setting('statement_timeout') AS timeout
+                    expect: { each: { ro: { eq: "on" }, timeout: { eq: "30s" } } }
+                  - id: write-refused
+                    sql: CREATE TABLE pooler_should_not_exist (id int)
+                    severity: warning
+                """);
+        for (int i = 0; i < 3; i++) {
+            CliRun r = CliRun.run("run", runbook.toString(), "--db", through(), "--no-color");
+            assertThat(r.out).as(r.toString()).contains("PASS   read-only", "read-only transaction");
+        }
+        assertThat(scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'pooler_should_not_exist'")).isZero();
+        // Nothing was left on the server connections the pool hands to others: no timeout, not read-only.
+        String raw = "jdbc:postgresql://127.0.0.1:" + bouncer.port() + "/" + database + "?user=postgres&prepareThreshold=0";
+        for (int i = 0; i < 6; i++) {
+            try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_setting('statement_timeout'), current_setting('transaction_read_only')")) {
+                rs.next();
+                assertThat(rs.getString(1) + " " + rs.getString(2)).isEqualTo("0 off");
+            }
+        }
+    }
+
+    @Test
     void lockKeepsTwoRunsApartAndIsGoneWhenTheRunEnds() throws Exception {
         Path slow = Files.writeString(dir.resolve("slow.yaml"), """
                 name: slow-locked
