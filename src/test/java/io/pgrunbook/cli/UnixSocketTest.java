@@ -72,6 +72,25 @@ class UnixSocketTest {
     }
 
     @Test
+    void aDetachedSandboxIsReachableOverTcpAndItsSocketAndStatusShowsBoth() {
+        Map<String, String> env = Map.of("PGRUNBOOK_STATE_DIR", dir.resolve("state").toString());
+        CliRun start = CliRun.withEnv(env, "sandbox", "start");
+        try {
+            assertThat(start.exitCode).as(start.toString()).isZero();
+            CliRun status = CliRun.withEnv(env, "sandbox", "status");
+            String socketUrl = status.out.lines().filter(l -> l.startsWith("socket")).map(l -> l.substring("socket".length()).strip())
+                    .findFirst().orElseThrow(() -> new AssertionError("no socket line in\n" + status));
+            assertThat(socketUrl).startsWith("postgresql://postgres@%2F");
+            for (String url : List.of(start.out.strip(), socketUrl)) {
+                CliRun run = CliRun.withEnv(env, "run", "runbooks/health.yaml", "--db", url, "--no-color");
+                assertThat(run.exitCode).as(url + "\n" + run).isZero();
+            }
+        } finally {
+            CliRun.withEnv(env, "sandbox", "stop");
+        }
+    }
+
+    @Test
     void aSocketAmongTcpHostsIsRefusedWithTheFix() {
         CliRun r = CliRun.run("run", "runbooks/health.yaml", "--db", "host=" + socketDir() + ",127.0.0.1 user=postgres", "--no-color");
         assertThat(r.exitCode).isEqualTo(2);
