@@ -51,7 +51,7 @@ public record Pooler(boolean present, String product, Mode mode, boolean serverP
         String what = product == null ? "a connection pooler" : product;
         return switch (mode) {
             case UNKNOWN -> what + " (pool mode unknown: its admin console is not readable by this user, so taken as"
-                    + " transaction pooling)";
+                    + " transaction pooling; if the pool is in session mode, add the user to PgBouncer's stats_users)";
             default -> what + " in " + mode.name().toLowerCase(Locale.ROOT) + " pooling";
         };
     }

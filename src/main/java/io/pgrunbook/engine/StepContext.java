@@ -26,6 +26,7 @@ import java.util.Set;
 public final class StepContext {
     private static final String SET_TIMEOUTS = "SELECT set_config('statement_timeout', ?, ?), set_config('lock_timeout', ?, ?)";
     private static final String RESET_TIMEOUTS = "RESET statement_timeout; RESET lock_timeout";
+    private static final String REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
     /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
     private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
 
@@ -144,11 +145,29 @@ public final class StepContext {
 
     /** Runs work in one transaction (read only or not), committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(boolean readOnly, SqlWork<T> work) throws SQLException {
+        return inTransaction(readOnly, false, work);
+    }
+
+    /**
+     * Runs work in one READ ONLY, REPEATABLE READ transaction: every statement sees the same snapshot.
+     * The isolation level is set for this transaction only (SET TRANSACTION), never as a session
+     * characteristic, so it holds behind transaction pooling too.
+     */
+    public <T> T inSnapshot(SqlWork<T> work) throws SQLException {
+        return inTransaction(true, true, work);
+    }
+
+    private <T> T inTransaction(boolean readOnly, boolean repeatableRead, SqlWork<T> work) throws SQLException {
         try (Connection c = target.borrow()) {
             cancellation.register(c);
             try {
                 c.setAutoCommit(false);
                 c.setReadOnly(readOnly);
+                if (repeatableRead) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(REPEATABLE_READ);
+                    }
+                }
                 setTimeouts(c, true);
                 T result = work.run(c);
                 c.commit();

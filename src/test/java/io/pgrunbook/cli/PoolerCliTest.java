@@ -226,6 +226,28 @@ class PoolerCliTest {
         }
     }
 
+    @Test
+    void shardMovePlansThroughThePoolerButItsRunRefusesBeforeCopying() throws Exception {
+        MoveFixture f = MoveFixture.create("pooler_move", 60, 1);
+        List<String> plan = new ArrayList<>(f.args("plan", "--no-color"));
+        List<String> run = new ArrayList<>(f.args("run", "--yes", "--no-color"));
+        for (int i = 0; i < 5; i++) {
+            // Every shard through the pooler: same server, its database by name.
+            String direct = f.urls.get(i);
+            String pooled = bouncer.url("postgres", f.databases.get(i));
+            plan.replaceAll(a -> a.endsWith("=" + direct) ? a.replace(direct, pooled) : a);
+            run.replaceAll(a -> a.endsWith("=" + direct) ? a.replace(direct, pooled) : a);
+        }
+        assertThat(plan).noneMatch(a -> a.contains("jdbc:"));
+        CliRun planned = CliRun.run(plan.toArray(String[]::new));
+        assertThat(planned.exitCode).as(planned.toString()).isZero();
+        assertThat(planned.out).contains("move shard0 -> shard4");
+        CliRun moved = CliRun.run(run.toArray(String[]::new));
+        assertThat(moved.exitCode).as(moved.toString()).isEqualTo(3);
+        assertThat(moved.out).contains("goes through PgBouncer");
+        assertThat(f.count(4, "SELECT count(*) FROM orders")).isZero();
+    }
+
     static void waitForAdvisoryLock(boolean present) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
