@@ -35,7 +35,9 @@ class PgBouncerChecksTest {
         try (PgBouncer bouncer = PgBouncer.start(TestPostgres.shared().sandbox(), "transaction", 4)) {
             CliRun r = CliRun.withEnv(env(bouncer), "run", "runbooks/pgbouncer.yaml", "--no-color");
             assertThat(r.exitCode).as(r.toString()).isZero();
-            assertThat(r.out).contains("7 steps: 7 passed", "PgBouncer 1.");
+            // A fresh pool's first clients wait for the server login: the average-wait step may warn, nothing fails.
+            assertThat(r.out).contains("7 steps:", "0 failed, 0 errors", "PASS   query-through-pooler", "PASS   clients-waiting",
+                    "PASS   pool-usage", "PASS   config-hazards", "PgBouncer 1.");
         }
     }
 
@@ -81,7 +83,9 @@ class PgBouncerChecksTest {
                 JsonNode waiting = step(report, "waiting");
                 assertThat(waiting.path("status").asText()).as(waiting.toString()).isEqualTo("warn");
                 assertThat(waiting.toString()).contains("\"postgres\"", "cl_waiting");
-                assertThat(step(report, "maxwait").path("status").asText()).isEqualTo("warn");
+                // The client has waited since before the run began: at least the 1 s warning, past 5 s on a slow machine.
+                JsonNode maxwait = step(report, "maxwait");
+                assertThat(maxwait.path("status").asText()).as(maxwait.toString()).isIn("warn", "fail");
                 JsonNode usage = step(report, "usage");
                 assertThat(usage.path("status").asText()).as(usage.toString()).isEqualTo("fail");
                 assertThat(usage.toString()).contains("100");
