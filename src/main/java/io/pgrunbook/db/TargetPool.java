@@ -170,6 +170,14 @@ public final class TargetPool implements AutoCloseable {
         return p;
     }
 
+    /** As libpq asks: is a server running locally and accepting connections on that socket? */
+    private static String socketHint(String directory, int port) {
+        java.nio.file.Path socket = UnixSockets.socketFile(directory, port);
+        return (java.nio.file.Files.exists(socket) ? "is the server accepting connections on the socket " + socket
+                : "no server socket " + socket + ": is the server running locally, with this port and unix_socket_directories?")
+                + " (for TCP give host=NAME)";
+    }
+
     static PgRunbookException cannotConnect(String name, ConnectionSpec spec, SQLException e) {
         String what = switch (SqlStates.kind(e)) {
             case AUTHENTICATION -> "authentication failed for";
@@ -182,7 +190,8 @@ public final class TargetPool implements AutoCloseable {
                     : "check the user and the password in ~/.pgpass or PGPASSWORD";
             default -> SqlStates.state(e).equals(SqlStates.INVALID_CATALOG_NAME)
                     ? "check the database name"
-                    : "check that the server is running and reachable at that host and port";
+                    : spec.socketDirectory().map(dir -> socketHint(dir, spec.ports().get(0)))
+                        .orElse("check that the server is running and reachable at that host and port");
         };
         return PgRunbookException.cannotRun(what + " target '" + name + "' (" + spec.display() + "): "
                 + SqlStates.describe(e) + " [SQLSTATE " + SqlStates.state(e) + "]; " + next, e);

@@ -91,6 +91,13 @@ class UnixSocketTest {
     }
 
     @Test
+    void aMissingSocketIsNamedAsLibpqWould() {
+        CliRun r = CliRun.run("run", "runbooks/health.yaml", "--db", "host=" + dir.resolve("nothing") + " port=5999 user=postgres", "--no-color");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        assertThat(r.all()).contains("no server socket " + dir.resolve("nothing").resolve(".s.PGSQL.5999"), "is the server running locally");
+    }
+
+    @Test
     void aSocketAmongTcpHostsIsRefusedWithTheFix() {
         CliRun r = CliRun.run("run", "runbooks/health.yaml", "--db", "host=" + socketDir() + ",127.0.0.1 user=postgres", "--no-color");
         assertThat(r.exitCode).isEqualTo(2);
