@@ -13,8 +13,21 @@ import java.util.HexFormat;
 public record Migration(String version, String description, Path upFile, String upSql, Path downFile, String downSql, String checksum)
         implements Comparable<Migration> {
 
+    /** The version prefix of a repeatable migration ({@code R__views.sql} has version {@code R__views}). */
+    public static final String REPEATABLE = "R__";
+
     public boolean hasDown() {
         return downSql != null;
+    }
+
+    /** A repeatable migration (views, functions): applied again whenever its text changes, after the versioned ones. */
+    public boolean repeatable() {
+        return version.startsWith(REPEATABLE);
+    }
+
+    /** The history row's kind for this migration. */
+    public String kind() {
+        return repeatable() ? "repeatable" : "migration";
     }
 
     /**

@@ -121,7 +121,7 @@ final class MigrationExecutor {
                     current[0] = null;
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     if (up) {
-                        history.record(c, m, "migration", true, ms, true, null);
+                        history.record(c, m, m.kind(), true, ms, true, null);
                     } else {
                         history.delete(c, m.version());
                     }
@@ -152,7 +152,7 @@ final class MigrationExecutor {
             boolean lost = SqlStates.isConnectionLost(failure);
             if (up && !lost) {
                 ctx.withoutTransaction(c -> {
-                    history.record(c, m, "migration", true, ms, false, error);
+                    history.record(c, m, m.kind(), true, ms, false, error);
                     return null;
                 });
             }
@@ -167,7 +167,7 @@ final class MigrationExecutor {
             setTimeouts(c, SET_SESSION, settings);
             if (up) {
                 // Marked before it starts: a crash half-way leaves a failed row, never a silent half-applied migration.
-                history.record(c, m, "migration", false, null, false, "started outside a transaction and did not finish; "
+                history.record(c, m, m.kind(), false, null, false, "started outside a transaction and did not finish; "
                         + "check what it left behind, then run 'pgrunbook migrate repair'");
             }
             for (SqlScript.Statement s : statements) {
@@ -182,14 +182,14 @@ final class MigrationExecutor {
                             + " (remove with " + String.join("; ", invalid.stream().map(i -> "DROP INDEX CONCURRENTLY IF EXISTS " + i).toList()) + ")");
                     boolean lost = SqlStates.isConnectionLost(e);
                     if (up && !lost) {
-                        history.record(c, m, "migration", false, ms, false, error);
+                        history.record(c, m, m.kind(), false, ms, false, error);
                     }
                     return new Result(false, false, ms, error, 0, invalid, lost);
                 }
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             if (up) {
-                history.record(c, m, "migration", false, ms, true, null);
+                history.record(c, m, m.kind(), false, ms, true, null);
             } else {
                 history.delete(c, m.version());
             }
