@@ -1,8 +1,19 @@
 package io.pgrunbook.cli;
 
+import io.pgrunbook.engine.StepOutcome;
+import io.pgrunbook.error.PgRunbookException;
+import io.pgrunbook.report.RunReport;
+import io.pgrunbook.report.StepResult;
 import io.pgrunbook.runbook.Runbook;
+import io.pgrunbook.runbook.Severity;
+import io.pgrunbook.runbook.load.Durations;
+import io.pgrunbook.steps.migrate.LintContext;
+import io.pgrunbook.steps.migrate.MigrationSettings;
+import io.pgrunbook.steps.migrate.LintFormats;
+import io.pgrunbook.steps.migrate.MigrationLint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +99,22 @@ final class MigrateCommand implements Runnable {
             return false;
         }
 
+        /** Step-level keys beside with:, e.g. the timeouts the plan's header shows. */
+        void stepKeys(Map<String, Object> step) {}
+
         @Override
         public Integer call() {
+            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+            invocation.previewHint("review 'pgrunbook migrate " + action() + " --dry-run'");
+            Runbook runbook = runbook(invocation);
+            if (common.dryRun) {
+                return invocation.plan(invocation.withOverrides(runbook), false);
+            }
+            return invocation.run(runbook, false, yes());
+        }
+
+        /** The built-in runbook of this subcommand: one migrate (or migrate.check) step with the options as its keys. */
+        Runbook runbook(RunbookInvocation invocation) {
             Map<String, Object> with = new LinkedHashMap<>();
             with.put("action", action());
             with.put("dir", common.dir.toString());
@@ -106,6 +131,7 @@ final class MigrateCommand implements Runnable {
             step.put("id", "migrate-" + action());
             step.put("name", "migrate " + action() + " (" + common.dir + ")");
             step.put("type", writes() ? "migrate" : "migrate.check");
+            stepKeys(step);
             step.put("with", with);
             Map<String, Object> tree = new LinkedHashMap<>();
             tree.put("name", "migrate-" + action());
@@ -114,12 +140,7 @@ final class MigrateCommand implements Runnable {
                 tree.put("vars", new LinkedHashMap<>(vars.sets));
             }
             tree.put("steps", List.of(step));
-            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
-            Runbook runbook = invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
-            if (common.dryRun) {
-                return invocation.plan(invocation.withOverrides(runbook), false);
-            }
-            return invocation.run(runbook, false, yes());
+            return invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
         }
     }
 
@@ -150,6 +171,14 @@ final class MigrateCommand implements Runnable {
         @Override
         boolean yes() {
             return yes;
+        }
+
+        /** The step's own timeouts are the migrations' ones, so the plan's header says what the SQL below it sets. */
+        @Override
+        void stepKeys(Map<String, Object> step) {
+            step.put("timeout", statementTimeout != null ? statementTimeout : Durations.show(MigrationSettings.DEFAULT_STATEMENT_TIMEOUT));
+            step.put("lock_timeout", lockTimeout != null ? lockTimeout
+                    : Durations.show(safe ? MigrationSettings.SAFE_LOCK_TIMEOUT : MigrationSettings.DEFAULT_LOCK_TIMEOUT));
         }
 
         @Override
@@ -212,10 +241,19 @@ final class MigrateCommand implements Runnable {
         void with(Map<String, Object> with) {}
     }
 
-    @Command(name = "lint", mixinStandardHelpOptions = true, description = "What is unsafe in every up migration, with file:line, why and the safer rewrite.")
+    @Command(name = "lint", mixinStandardHelpOptions = true,
+            description = {"What is unsafe in every migration, with file:line, why and the safer rewrite. Needs no database: "
+                    + "with none it checks the files alone; with --db it adds each table's size (on Citus, the distributed size) "
+                    + "and judges for the server's version.",
+                "--format also takes sarif (SARIF 2.1.0 for code scanning) and github (workflow annotations). "
+                    + "Exit 0 when clean or with findings, 1 with findings under --safe, 2 on bad usage."})
     static final class Lint extends Base {
         @Option(names = "--safe", description = "Findings fail (exit 1) instead of warning.")
         boolean safe;
+
+        @Option(names = "--pg-version", paramLabel = "VERSION",
+                description = "The PostgreSQL version the rules judge for, e.g. 11 or 9.6 (default: the target's with --db, else the newest).")
+        String pgVersion;
 
         Lint(AppEnvironment app) {
             super(app);
@@ -236,6 +274,67 @@ final class MigrateCommand implements Runnable {
             if (safe) {
                 with.put("safe", true);
             }
+            if (pgVersion != null) {
+                with.put("pg_version", pgVersion);
+            }
+        }
+
+        @Override
+        public Integer call() {
+            String format = output.format.toLowerCase(java.util.Locale.ROOT);
+            boolean ownFormat = List.of("text", "sarif", "github").contains(format);
+            if (!ownFormat) {
+                io.pgrunbook.report.ReportFormat.parse(format);
+            }
+            if (common.dryRun) {
+                return super.call();
+            }
+            int version;
+            try {
+                version = LintContext.parseVersion(pgVersion);
+            } catch (IllegalArgumentException e) {
+                throw PgRunbookException.invalid("--pg-version: " + e.getMessage());
+            }
+            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+            if (targets.db == null && targets.targets.isEmpty() && !targets.sandbox) {
+                StepOutcome outcome;
+                Instant started = Instant.now();
+                try {
+                    outcome = MigrationLint.offline(common.dir, version, safe);
+                } catch (io.pgrunbook.steps.migrate.MigrationException e) {
+                    throw PgRunbookException.invalid("migrate lint --dir " + common.dir + ": " + e.getMessage());
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("no database was asked, yet: " + e.getMessage(), e);
+                }
+                StepResult step = new StepResult("migrate-lint", "migrate lint (" + common.dir + ")", "migrate.check", null, Severity.CRITICAL,
+                        outcome.verdict(), started, Duration.between(started, Instant.now()), outcome.message(), outcome.evidence(), null, 1, List.of());
+                RunReport report = new RunReport("migrate-lint", null, "built-in:migrate lint", started, step.duration(),
+                        Map.of("tool", "pgrunbook " + VersionProvider.version()), List.of(), List.of(step), null, null, false);
+                return show(invocation, report, format, ownFormat);
+            }
+            return invocation.execute(runbook(invocation), false, false, report -> show(invocation, report, format, ownFormat));
+        }
+
+        private int show(RunbookInvocation invocation, RunReport report, String format, boolean ownFormat) {
+            StepResult step = report.steps().isEmpty() ? null : report.steps().get(0);
+            if (!ownFormat || step == null || step.evidence().columns().isEmpty()) {
+                // JSON, JUnit and the rest, or an ERROR (cannot connect, bad directory) that has no findings to show.
+                invocation.render(report, ownFormat ? io.pgrunbook.report.ReportFormat.TEXT : io.pgrunbook.report.ReportFormat.parse(format),
+                        invocation.renderOptions());
+            } else {
+                List<List<Object>> rows = step.evidence().rows();
+                String text = switch (format) {
+                    case "sarif" -> LintFormats.sarif(rows, VersionProvider.version());
+                    case "github" -> LintFormats.github(rows) + step.message() + "\n";
+                    default -> output.quiet && rows.isEmpty() ? "" : LintFormats.text(rows, step.message());
+                };
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            }
+            for (String file : output.reports) {
+                io.pgrunbook.report.ReportFiles.write(report, io.pgrunbook.report.ReportFiles.parseSpec(file), invocation.renderOptions());
+            }
+            return report.exitCode().code();
         }
     }
 
@@ -243,6 +342,13 @@ final class MigrateCommand implements Runnable {
     static final class Up extends Writing {
         @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
         String to;
+
+        @Option(names = "--out-of-order", description = "Also apply pending versions below the highest applied one (refused by default); "
+                + "recorded in the history as out of order.")
+        boolean outOfOrder;
+
+        @Option(names = "--pg-version", paramLabel = "VERSION", description = "The PostgreSQL version lint judges for (default: the target's).")
+        String pgVersion;
 
         Up(AppEnvironment app) {
             super(app);
@@ -259,12 +365,18 @@ final class MigrateCommand implements Runnable {
             if (to != null) {
                 with.put("to", to);
             }
+            if (outOfOrder) {
+                with.put("out_of_order", true);
+            }
+            if (pgVersion != null) {
+                with.put("pg_version", pgVersion);
+            }
         }
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Roll back applied migrations, newest first; refused when a down part is missing.")
     static final class Down extends Writing {
-        @Option(names = "--to", paramLabel = "VERSION", description = "Roll back everything above this version (it stays applied).")
+        @Option(names = "--to", paramLabel = "VERSION", description = "Roll back everything above this version (it stays applied); --to 0 rolls back all.")
         String to;
 
         @Option(names = "--steps", paramLabel = "N", description = "Roll back the newest N (default 1).")

@@ -74,14 +74,16 @@ public final class LintRows {
         return rows;
     }
 
-    /** The verdict: PASS when clean; findings WARN, or FAIL when failOn says they count. */
-    public static StepOutcome verdict(List<Linter.Finding> findings, Sizes sizes, String what, boolean fail) throws SQLException {
+    /** The verdict: PASS when clean; findings WARN, or FAIL under --safe. The message counts them by severity and names the version judged for. */
+    public static StepOutcome verdict(List<Linter.Finding> findings, Sizes sizes, int files, int versionNum, boolean fail) throws SQLException {
         List<List<Object>> rows = rows(findings, sizes);
         Evidence ev = new Evidence("no unsafe statements", findings.size() + " finding(s)", COLUMNS, rows, rows.size());
+        String summary = LintFormats.summary(rows, files, versionNum);
         if (findings.isEmpty()) {
-            return StepOutcome.verdict(Status.PASS, "lint: nothing unsafe in " + what, ev);
+            return StepOutcome.verdict(Status.PASS, summary, ev);
         }
-        return StepOutcome.verdict(fail ? Status.FAIL : Status.WARN, "lint: " + findings.size() + " finding(s) in " + what
-                + "; fix them or silence one with '-- pgrunbook:allow RULE reason' above the statement", ev);
+        return StepOutcome.verdict(fail ? Status.FAIL : Status.WARN, summary
+                + "; fix them or silence one with '-- pgrunbook:allow RULE reason' above the statement"
+                + (fail ? " (--safe: findings fail)" : " (--safe makes findings fail)"), ev);
     }
 }

@@ -78,7 +78,7 @@ public final class Linter {
             }
             for (Hit h : hits) {
                 if (!allowed.contains(h.rule().id())) {
-                    out.add(new Finding(file, s.line(), h.rule(), h.table(), s.text(), h.detail()));
+                    out.add(new Finding(file, s.line(), h.rule(), h.table() == null ? null : display(h.table()), s.text(), h.detail()));
                 }
             }
         }
@@ -219,6 +219,16 @@ public final class Linter {
             }
         }
         return null;
+    }
+
+    /** A name from the normalised text as it was written: unquoted parts lower-cased (PostgreSQL folds them), quoted ones kept. */
+    static String display(String name) {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = java.util.regex.Pattern.compile("\"(?:[^\"]|\"\")*\"|[^.\"]+|\\.").matcher(name);
+        while (m.find()) {
+            sb.append(m.group().startsWith("\"") ? m.group() : m.group().toLowerCase(Locale.ROOT));
+        }
+        return sb.toString();
     }
 
     /** The table name without schema or quotes, lower-cased as PostgreSQL folds it. */

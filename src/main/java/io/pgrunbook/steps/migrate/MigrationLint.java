@@ -31,6 +31,13 @@ public final class MigrationLint {
         return out;
     }
 
+    /** {@code migrate lint} with no database: the files alone, judged for versionNum; a missing or misnamed directory throws. */
+    public static io.pgrunbook.engine.StepOutcome offline(java.nio.file.Path dir, int versionNum, boolean safe) throws java.sql.SQLException {
+        List<Migration> versioned = MigrationDirectory.read(dir);
+        List<Migration> repeatables = MigrationDirectory.readRepeatables(dir);
+        return LintRows.verdict(lint(versioned, repeatables, versionNum), null, versioned.size() + repeatables.size(), versionNum, safe);
+    }
+
     /** The version the rules judge for: the step's pg_version, else the target's, else the newest. */
     static int version(Step step, StepContext ctx) {
         String given = MigrateStep.opt(step, MigrateStep.PG_VERSION);

@@ -95,8 +95,9 @@ final class Migrator {
     }
 
     private StepOutcome lint() throws SQLException {
-        List<Linter.Finding> findings = MigrationLint.lint(migrations, repeatables, MigrationLint.version(step, ctx));
-        return LintRows.verdict(findings, LintRows.sizes(ctx), "all migrations", settings.safe());
+        int version = MigrationLint.version(step, ctx);
+        List<Linter.Finding> findings = MigrationLint.lint(migrations, repeatables, version);
+        return LintRows.verdict(findings, LintRows.sizes(ctx), migrations.size() + repeatables.size(), version, settings.safe());
     }
 
     /** Pending versioned migrations, in order: not applied, not covered by a baseline, not above --to. */
@@ -205,7 +206,9 @@ final class Migrator {
                     + String.join("; ", problems), evidence(out, total, done));
         }
         String msg = total == 0 ? "up to date: nothing to apply" : done + " of " + total + " applied"
-                + (again.isEmpty() ? "" : " (" + again.size() + " repeatable)")
+                + (again.isEmpty() ? "" : " (" + again.size() + " repeatable, new or changed)")
+                + (late.isEmpty() ? "" : "; " + late.size() + " applied out of order (--out-of-order): "
+                + String.join(", ", late.stream().map(Migration::version).toList()))
                 + (done > 0 ? "; end state verified: " + model.expected().size() + " object(s) they leave behind exist, no INVALID index" : "")
                 + (retries == 0 ? "" : "; " + retries + " retry(ies) after lock_timeout, each shown in the rows");
         Status s = done != total ? Status.FAIL : !findings.isEmpty() ? Status.WARN : Status.PASS;
