@@ -58,6 +58,32 @@ class MigrateLifecycleIntegrationTest {
     }
 
     @Test
+    void copyDataAndBeginAtomicBodiesRunAndAMetaCommandStopsTheRunBeforeAnything() throws Exception {
+        String url = TestPostgres.shared().createDatabase("migrate_split");
+        Files.writeString(dir.resolve("1_seed.up.sql"), """
+                CREATE TABLE codes (code int PRIMARY KEY, label text);
+                COPY codes (code, label) FROM stdin;
+                1\tone; with a semicolon
+                2\t\\N
+                \\.
+                CREATE FUNCTION code_label(c int) RETURNS text LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT CASE WHEN label IS NULL THEN 'none' ELSE label END FROM codes WHERE code = c;
+                END;
+                """);
+        CliRun up = migrate(dir, url, "up", "--yes");
+        assertEquals(0, up.exitCode, up.toString());
+        assertEquals(1, count(url, "SELECT count(*) FROM codes WHERE label IS NULL AND code = 2"));
+        assertEquals(1, count(url, "SELECT count(*) FROM codes WHERE code_label(1) = 'one; with a semicolon' AND code_label(2) = 'none' AND code = 1"));
+        Files.writeString(dir.resolve("2_more.up.sql"), "CREATE TABLE more (id int);\n");
+        Files.writeString(dir.resolve("3_psql.up.sql"), "\\set ON_ERROR_STOP on\nCREATE TABLE psql_only (id int);\n");
+        CliRun refused = migrate(dir, url, "up", "--yes");
+        assertEquals(1, refused.exitCode, refused.toString());
+        assertTrue(refused.out.contains("3_psql.up.sql: line 1: \\set is a psql meta-command"), refused.toString());
+        assertEquals(0, count(url, "SELECT count(*) FROM pg_class WHERE relname = 'more'"));
+    }
+
+    @Test
     void anOldHistoryTableIsUpgradedInPlace() throws Exception {
         String url = TestPostgres.shared().createDatabase("migrate_upgrade");
         MigrateFaultsIntegrationTest.exec(url, """

@@ -36,7 +36,7 @@ final class HistoryRepair {
         List<String> invalid = ctx.inTransaction(true, c -> {
             List<String> names = new ArrayList<>();
             for (Migration m : migrations) {
-                names.addAll(MigrationExecutor.createdIndexes(SqlScript.split(m.upSql())));
+                names.addAll(MigrationExecutor.createdIndexes(SqlScript.split(m.upSql(), m.upFile())));
             }
             return MigrationExecutor.invalidIndexes(c, names);
         });

@@ -114,9 +114,7 @@ final class MigrationExecutor {
                     setTimeouts(c, SET_LOCAL, settings);
                     for (SqlScript.Statement s : statements) {
                         current[0] = s;
-                        try (Statement st = c.createStatement()) {
-                            st.execute(substitute(s.text(), ctx.vars(), file + ":" + s.line()));
-                        }
+                        execute(c, s, substitute(s.text(), ctx.vars(), file + ":" + s.line()));
                     }
                     current[0] = null;
                     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -171,8 +169,8 @@ final class MigrationExecutor {
                         + "check what it left behind, then run 'pgrunbook migrate repair'");
             }
             for (SqlScript.Statement s : statements) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(substitute(s.text(), ctx.vars(), file + ":" + s.line()));
+                try {
+                    execute(c, s, substitute(s.text(), ctx.vars(), file + ":" + s.line()));
                 } catch (SQLException e) {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     List<String> invalid = invalidIndexes(c, createdIndexes(statements));
@@ -195,6 +193,21 @@ final class MigrationExecutor {
             }
             return new Result(true, false, ms, null, 0, List.of());
         });
+    }
+
+    /** Runs one statement; COPY ... FROM stdin sends the data lines that followed it in the file. */
+    private static void execute(Connection c, SqlScript.Statement s, String sql) throws SQLException {
+        if (s.copyData() != null) {
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql, new java.io.StringReader(s.copyData()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY data could not be sent: " + e.getMessage(), "08006", e);
+            }
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     /** A broken connection cannot be put back in autocommit; the pool drops it, and the migration's own error matters. */

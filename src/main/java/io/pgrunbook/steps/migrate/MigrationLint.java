@@ -23,7 +23,7 @@ public final class MigrationLint {
         List<Migration> all = new ArrayList<>(versioned);
         all.addAll(repeatables);
         for (Migration m : all) {
-            List<Linter.Finding> found = Linter.lint(m.upFile(), SqlScript.split(m.upSql()), false, ctx);
+            List<Linter.Finding> found = Linter.lint(m.upFile(), SqlScript.split(m.upSql(), m.upFile()), false, ctx);
             if (only == null || only.contains(m)) {
                 out.addAll(found);
             }

@@ -64,7 +64,13 @@ final class MigrationPlan {
                 out.add("-- " + m.version() + " " + m.description() + ": NO DOWN PART (rolling it back is refused)");
                 continue;
             }
-            List<SqlScript.Statement> statements = SqlScript.split(sql);
+            List<SqlScript.Statement> statements;
+            try {
+                statements = SqlScript.split(sql, file);
+            } catch (SqlScript.NotSqlException e) {
+                out.add("-- " + m.version() + " " + m.description() + ": CANNOT RUN: " + e.getMessage());
+                continue;
+            }
             boolean tx = MigrationExecutor.transactional(statements, 0);
             out.add("");
             out.add("-- " + m.version() + " " + m.description() + " (" + file.getFileName() + ")"

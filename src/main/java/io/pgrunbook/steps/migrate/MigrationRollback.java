@@ -56,7 +56,7 @@ final class MigrationRollback {
             if (ctx.isCancelled()) {
                 break;
             }
-            MigrationExecutor.Result r = MigrationExecutor.run(ctx, history, m, false, SqlScript.split(m.downSql()), settings,
+            MigrationExecutor.Result r = MigrationExecutor.run(ctx, history, m, false, SqlScript.split(m.downSql(), m.downFile()), settings,
                     line -> out.add(Arrays.asList("retry", m.version(), line, null)));
             if (!r.success()) {
                 out.add(Arrays.asList("failed", m.version(), r.error(), r.millis()));

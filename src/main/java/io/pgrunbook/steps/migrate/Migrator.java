@@ -184,7 +184,7 @@ final class Migrator {
             if (ctx.isCancelled()) {
                 break;
             }
-            List<SqlScript.Statement> statements = SqlScript.split(m.upSql());
+            List<SqlScript.Statement> statements = SqlScript.split(m.upSql(), m.upFile());
             MigrationExecutor.Result r = MigrationExecutor.run(ctx, history, m, true, statements, settings,
                     line -> out.add(Arrays.asList("retry", m.version(), line, null)));
             if (!r.success()) {
