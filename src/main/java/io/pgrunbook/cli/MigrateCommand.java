@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
             "  pgrunbook migrate down --steps 1 --dir runbooks/migrations --yes",
             ""},
         subcommands = {MigrateCommand.Status.class, MigrateCommand.Up.class, MigrateCommand.Down.class, MigrateCommand.Validate.class,
-                MigrateCommand.Baseline.class, MigrateCommand.Repair.class, MigrateCommand.Lint.class})
+                MigrateCommand.Baseline.class, MigrateCommand.Repair.class, MigrateCommand.Lint.class, MigrateCommand.Rehearse.class})
 final class MigrateCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -48,7 +48,7 @@ final class MigrateCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name what to do: status, up, down, validate, baseline, repair or lint (see --help)");
+                "name what to do: status, up, down, validate, baseline, repair, lint or rehearse (see --help)");
     }
 
     /** Options every migrate subcommand takes. */
@@ -335,6 +335,36 @@ final class MigrateCommand implements Runnable {
                 io.pgrunbook.report.ReportFiles.write(report, io.pgrunbook.report.ReportFiles.parseSpec(file), invocation.renderOptions());
             }
             return report.exitCode().code();
+        }
+    }
+
+    @Command(name = "rehearse", mixinStandardHelpOptions = true,
+            description = "Apply the pending migrations to a throwaway copy of the target (its schema, the history and a sample of rows) "
+                    + "in a local sandbox, and report per migration its duration, the locks it took on which tables, and the tables it "
+                    + "rewrote. The target is only read.")
+    static final class Rehearse extends Base {
+        @Option(names = "--sample-rows", paramLabel = "N", description = "Rows copied per table (default 10000).")
+        Integer sampleRows;
+
+        Rehearse(AppEnvironment app) {
+            super(app);
+        }
+
+        @Override
+        String action() {
+            return "rehearse";
+        }
+
+        @Override
+        boolean writes() {
+            return false;
+        }
+
+        @Override
+        void with(Map<String, Object> with) {
+            if (sampleRows != null) {
+                with.put("sample_rows", sampleRows);
+            }
         }
     }
 

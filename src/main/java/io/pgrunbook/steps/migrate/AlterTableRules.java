@@ -30,35 +30,35 @@ final class AlterTableRules {
             if (add.matches()) {
                 addColumn(table, c, ctx, hits);
             }
-            if (c.matches("^ADD .*(FOREIGN KEY|REFERENCES|CHECK ?\\().*") && !c.contains("NOT VALID")) {
+            if (Patterns.full(c, "^ADD .*(FOREIGN KEY|REFERENCES|CHECK ?\\().*") && !c.contains("NOT VALID")) {
                 hits.add(new Linter.Hit(LintRule.CONSTRAINT_NOT_VALID, table));
             }
-            if (c.matches("^ADD (CONSTRAINT \\S+ )?(UNIQUE|PRIMARY KEY|EXCLUDE)\\b.*") && !c.contains(" USING INDEX ")
-                    || add.matches() && c.matches(".* (PRIMARY KEY|UNIQUE)\\b.*")) {
+            if (Patterns.full(c, "^ADD (CONSTRAINT \\S+ )?(UNIQUE|PRIMARY KEY|EXCLUDE)\\b.*") && !c.contains(" USING INDEX ")
+                    || add.matches() && Patterns.full(c, ".* (PRIMARY KEY|UNIQUE)\\b.*")) {
                 hits.add(new Linter.Hit(LintRule.UNIQUE_WITHOUT_INDEX, table));
             }
-            Matcher nv = Pattern.compile("^ADD CONSTRAINT (\\S+) .* NOT VALID$").matcher(c);
+            Matcher nv = Patterns.of("^ADD CONSTRAINT (\\S+) .* NOT VALID$").matcher(c);
             if (nv.matches()) {
                 state.notValid.add(Linter.bare(nv.group(1)));
             }
-            Matcher v = Pattern.compile("^VALIDATE CONSTRAINT (\\S+)").matcher(c);
+            Matcher v = Patterns.of("^VALIDATE CONSTRAINT (\\S+)").matcher(c);
             if (v.find() && state.transactional && state.notValid.contains(Linter.bare(v.group(1)))) {
                 hits.add(new Linter.Hit(LintRule.VALIDATE_IN_SAME_TRANSACTION, table, "constraint " + Linter.bare(v.group(1))));
             }
-            if (c.matches("^ALTER (?:COLUMN )?\\S+ (?:SET DATA )?TYPE .*")) {
+            if (Patterns.full(c, "^ALTER (?:COLUMN )?\\S+ (?:SET DATA )?TYPE .*")) {
                 hits.add(new Linter.Hit(LintRule.COLUMN_TYPE_CHANGE, table));
             }
-            Matcher snn = Pattern.compile("^ALTER (?:COLUMN )?(\\S+) SET NOT NULL").matcher(c);
+            Matcher snn = Patterns.of("^ALTER (?:COLUMN )?(\\S+) SET NOT NULL").matcher(c);
             if (snn.find() && !ctx.notNullChecked(bare, snn.group(1))) {
                 hits.add(new Linter.Hit(LintRule.SET_NOT_NULL, table, ctx.version() < 120000 ? "before PostgreSQL 12 even a validated CHECK does not spare the scan" : null));
             }
-            if (!down && c.matches("^ALTER (?:COLUMN )?\\S+ DROP NOT NULL.*")) {
+            if (!down && Patterns.full(c, "^ALTER (?:COLUMN )?\\S+ DROP NOT NULL.*")) {
                 hits.add(new Linter.Hit(LintRule.DROP_NOT_NULL, table));
             }
-            if (!down && c.matches("^DROP (?:COLUMN )?(?!CONSTRAINT).*")) {
+            if (!down && Patterns.full(c, "^DROP (?:COLUMN )?(?!CONSTRAINT).*")) {
                 hits.add(new Linter.Hit(LintRule.DROP_COLUMN, table));
             }
-            if (c.matches("^DETACH PARTITION .*") && !c.matches(".* (CONCURRENTLY|FINALIZE)$")) {
+            if (Patterns.full(c, "^DETACH PARTITION .*") && !Patterns.full(c, ".* (CONCURRENTLY|FINALIZE)$")) {
                 hits.add(new Linter.Hit(LintRule.DETACH_PARTITION_LOCKS, table, ctx.version() < 140000 ? "CONCURRENTLY needs PostgreSQL 14" : null));
             }
             // Learned after the checks: SET NOT NULL in the same statement as its CHECK is not spared.
@@ -71,15 +71,15 @@ final class AlterTableRules {
         if (chk.matches()) {
             ctx.checkAdded(table, chk.group(1), chk.group(2), chk.group(3) == null);
         }
-        Matcher v = Pattern.compile("^VALIDATE CONSTRAINT (\\S+)").matcher(c);
+        Matcher v = Patterns.of("^VALIDATE CONSTRAINT (\\S+)").matcher(c);
         if (v.find()) {
             ctx.validated(v.group(1));
         }
     }
 
     private static void addColumn(String table, String c, LintContext ctx, List<Linter.Hit> hits) {
-        boolean generatedStored = c.matches(".* GENERATED ALWAYS AS ?\\(.*\\) STORED\\b.*");
-        boolean identity = c.matches(".* GENERATED (ALWAYS|BY DEFAULT) AS IDENTITY\\b.*") || c.matches("^ADD (COLUMN )?(IF NOT EXISTS )?\\S+ (BIG|SMALL)?SERIAL\\b.*");
+        boolean generatedStored = Patterns.full(c, ".* GENERATED ALWAYS AS ?\\(.*\\) STORED\\b.*");
+        boolean identity = Patterns.full(c, ".* GENERATED (ALWAYS|BY DEFAULT) AS IDENTITY\\b.*") || Patterns.full(c, "^ADD (COLUMN )?(IF NOT EXISTS )?\\S+ (BIG|SMALL)?SERIAL\\b.*");
         int d = c.indexOf(" DEFAULT ");
         if (c.contains(" NOT NULL") && d < 0 && !generatedStored && !identity) {
             hits.add(new Linter.Hit(LintRule.NOT_NULL_WITHOUT_DEFAULT, table));

@@ -97,7 +97,20 @@ final class EndStateModel {
 
     /** Whether the text names the object as a whole word (so a table "t" is not found in every "t" of a DO block). */
     private static boolean mentions(String text, String name) {
-        return Pattern.compile("(?<![A-Za-z0-9_$])" + Pattern.quote(name) + "(?![A-Za-z0-9_$])", Pattern.CASE_INSENSITIVE).matcher(text).find();
+        String t = text.toLowerCase(Locale.ROOT);
+        String n = name.toLowerCase(Locale.ROOT);
+        for (int at = t.indexOf(n); at >= 0; at = t.indexOf(n, at + 1)) {
+            boolean before = at == 0 || !isWordChar(t.charAt(at - 1));
+            boolean after = at + n.length() >= t.length() || !isWordChar(t.charAt(at + n.length()));
+            if (before && after) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     private void alterTable(String table, String rest, String origin) {

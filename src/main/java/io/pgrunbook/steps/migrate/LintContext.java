@@ -50,7 +50,7 @@ public final class LintContext {
         if (text == null || text.isBlank()) {
             return LATEST;
         }
-        Matcher m = Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.\\d+)?").matcher(text.strip());
+        Matcher m = Patterns.of("(\\d+)(?:\\.(\\d+))?(?:\\.\\d+)?").matcher(text.strip());
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a PostgreSQL version; give e.g. 11, 9.6 or 150004");
         }
@@ -87,7 +87,7 @@ public final class LintContext {
         if (f.find()) {
             // A function without IMMUTABLE or STABLE is VOLATILE: PostgreSQL's own default.
             functionVolatile.put(Linter.bare(f.group(1)).toUpperCase(Locale.ROOT),
-                    !s.normalized().matches(".*\\b(IMMUTABLE|STABLE)\\b.*"));
+                    !Patterns.full(s.normalized(), ".*\\b(IMMUTABLE|STABLE)\\b.*"));
         }
     }
 

@@ -178,7 +178,7 @@ public final class Linter {
             if (!s.matches(" (BEFORE|AFTER) ''")) {
                 hits.add(new Hit(LintRule.ENUM_VALUE_ORDER, null));
             }
-            Matcher v = java.util.regex.Pattern.compile("(?i)ADD\\s+VALUE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?('(?:[^']|'')*')").matcher(s.text());
+            Matcher v = Patterns.of("(?i)ADD\\s+VALUE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?('(?:[^']|'')*')").matcher(s.text());
             if (v.find()) {
                 state.enumValues.add(v.group(1));
             }
@@ -197,13 +197,13 @@ public final class Linter {
 
     /** Whether running the statement a second time, after a failure half-way, would succeed. */
     private static boolean rerunnable(String n) {
-        if (n.matches("^CREATE (UNIQUE )?INDEX .*") || n.matches("^CREATE (UNLOGGED )?(TABLE|SEQUENCE|SCHEMA|EXTENSION|MATERIALIZED VIEW) .*")) {
+        if (Patterns.full(n, "^CREATE (UNIQUE )?INDEX .*") || Patterns.full(n, "^CREATE (UNLOGGED )?(TABLE|SEQUENCE|SCHEMA|EXTENSION|MATERIALIZED VIEW) .*")) {
             return n.contains(" IF NOT EXISTS ");
         }
-        if (n.matches("^DROP (INDEX|TABLE|SEQUENCE|SCHEMA|EXTENSION|VIEW|MATERIALIZED VIEW|FUNCTION|TYPE|TRIGGER) .*")) {
+        if (Patterns.full(n, "^DROP (INDEX|TABLE|SEQUENCE|SCHEMA|EXTENSION|VIEW|MATERIALIZED VIEW|FUNCTION|TYPE|TRIGGER) .*")) {
             return n.contains(" IF EXISTS ");
         }
-        if (n.matches("^ALTER TABLE .* ADD (COLUMN )?(?!CONSTRAINT|CHECK|FOREIGN|PRIMARY|UNIQUE|EXCLUDE).*")) {
+        if (Patterns.full(n, "^ALTER TABLE .* ADD (COLUMN )?(?!CONSTRAINT|CHECK|FOREIGN|PRIMARY|UNIQUE|EXCLUDE).*")) {
             return n.contains(" IF NOT EXISTS ");
         }
         return true;
@@ -211,7 +211,7 @@ public final class Linter {
 
     /** The first identifier longer than PostgreSQL keeps, as written, or null. String contents are already blanked. */
     private static String longIdentifier(String n) {
-        Matcher m = java.util.regex.Pattern.compile("\"((?:[^\"]|\"\")+)\"|([A-Z_][A-Z0-9_$]*)").matcher(n);
+        Matcher m = Patterns.of("\"((?:[^\"]|\"\")+)\"|([A-Z_][A-Z0-9_$]*)").matcher(n);
         while (m.find()) {
             String id = m.group(1) != null ? m.group(1) : m.group(2).toLowerCase(Locale.ROOT);
             if (id.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
@@ -224,7 +224,7 @@ public final class Linter {
     /** A name from the normalised text as it was written: unquoted parts lower-cased (PostgreSQL folds them), quoted ones kept. */
     static String display(String name) {
         StringBuilder sb = new StringBuilder();
-        Matcher m = java.util.regex.Pattern.compile("\"(?:[^\"]|\"\")*\"|[^.\"]+|\\.").matcher(name);
+        Matcher m = Patterns.of("\"(?:[^\"]|\"\")*\"|[^.\"]+|\\.").matcher(name);
         while (m.find()) {
             sb.append(m.group().startsWith("\"") ? m.group() : m.group().toLowerCase(Locale.ROOT));
         }

@@ -36,7 +36,8 @@ public class MigrateStep implements StepType {
     static final String PG_VERSION = "pg_version";
     static final String OUT_OF_ORDER = "out_of_order";
     static final Set<String> WRITING_ACTIONS = Set.of("up", "down", "baseline", "repair");
-    static final Set<String> READING_ACTIONS = Set.of("status", "validate", "lint");
+    static final Set<String> READING_ACTIONS = Set.of("status", "validate", "lint", "rehearse");
+    static final String SAMPLE_ROWS = "sample_rows";
 
     /** The actions this type runs: those that write for {@code migrate}, those that only read for {@code migrate.check}. */
     Set<String> actions() {
@@ -84,6 +85,7 @@ public class MigrateStep implements StepType {
                 ParamSpec.optional(HISTORY_SCHEMA, ValueKind.STRING, "schema of the history table (default public)"),
                 ParamSpec.optional(HISTORY_TABLE, ValueKind.STRING, "name of the history table (default pgrunbook_schema_history)"),
                 ParamSpec.optional(PG_VERSION, ValueKind.STRING, "the PostgreSQL version lint judges for, e.g. 11 (default: the target's)"),
+                ParamSpec.optional(SAMPLE_ROWS, ValueKind.INTEGER, "rehearse: rows copied per table into the sandbox (default 10000)"),
                 ParamSpec.optional(OUT_OF_ORDER, ValueKind.BOOLEAN, "up: also apply versions below the highest applied (recorded as out of order)"));
     }
 

@@ -40,6 +40,7 @@ final class Migrator {
             case "status" -> status(false);
             case "validate" -> status(true);
             case "lint" -> lint();
+            case "rehearse" -> rehearse();
             case "up" -> locked(this::up);
             case "down" -> locked(() -> MigrationRollback.run(ctx, history, migrations, readHistory(), MigrateStep.opt(step, MigrateStep.TO),
                     step.with().get(MigrateStep.STEPS) instanceof Number n ? n.intValue() : null, settings));
@@ -98,6 +99,15 @@ final class Migrator {
         int version = MigrationLint.version(step, ctx);
         List<Linter.Finding> findings = MigrationLint.lint(migrations, repeatables, version);
         return LintRows.verdict(findings, LintRows.sizes(ctx), migrations.size() + repeatables.size(), version, settings.safe());
+    }
+
+    /** The pending migrations (versioned, then repeatables due) on a sandbox copy of the target; the target is only read. */
+    private StepOutcome rehearse() throws SQLException {
+        Map<String, SchemaHistory.Row> rows = readHistory();
+        List<Migration> toRun = new ArrayList<>(pending(rows));
+        toRun.addAll(repeatablesDue(rows));
+        Object sample = step.with().get(MigrateStep.SAMPLE_ROWS);
+        return Rehearsal.run(ctx, history, toRun, sample instanceof Number n ? n.intValue() : Rehearsal.DEFAULT_SAMPLE_ROWS, settings);
     }
 
     /** Pending versioned migrations, in order: not applied, not covered by a baseline, not above --to. */

@@ -18,6 +18,7 @@ public final class SqlScript {
 
     private static final Pattern DOLLAR_TAG = Pattern.compile("\\$(?:[A-Za-z_\\u0080-\\uffff][A-Za-z0-9_\\u0080-\\uffff]*)?\\$");
     private static final Pattern ROUTINE = Pattern.compile("^CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE)\\b");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern COPY_FROM_STDIN = Pattern.compile("^COPY .* FROM STDIN\\b");
 
     /**
@@ -31,11 +32,11 @@ public final class SqlScript {
 
         /** Upper case, comments and string contents removed, whitespace collapsed: what rules match on. */
         public boolean matches(String regex) {
-            return Pattern.compile(regex).matcher(normalized).find();
+            return Patterns.of(regex).matcher(normalized).find();
         }
 
         public Matcher matcher(String regex) {
-            return Pattern.compile(regex).matcher(normalized);
+            return Patterns.of(regex).matcher(normalized);
         }
     }
 
@@ -133,7 +134,8 @@ public final class SqlScript {
             if (c == ';') {
                 String copyData = null;
                 i++;
-                if (startLine >= 0 && COPY_FROM_STDIN.matcher(norm.toString().strip().replaceAll("\\s+", " ")).find()) {
+                if (startLine >= 0 && norm.toString().stripLeading().startsWith("COPY")
+                        && COPY_FROM_STDIN.matcher(WHITESPACE.matcher(norm.toString().strip()).replaceAll(" ")).find()) {
                     // The data starts on the next line and ends at a line holding only \. (or at the end of the file).
                     int from = sql.indexOf('\n', i);
                     from = from < 0 ? n : from + 1;
@@ -248,7 +250,7 @@ public final class SqlScript {
         if (startLine < 0 || t.isEmpty()) {
             return;
         }
-        String normalized = norm.toString().strip().replaceAll("\\s+", " ");
+        String normalized = WHITESPACE.matcher(norm.toString().strip()).replaceAll(" ");
         out.add(new Statement(t, startLine, normalized, List.copyOf(allows), copyData));
     }
 }
