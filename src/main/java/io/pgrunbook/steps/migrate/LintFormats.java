@@ -69,17 +69,22 @@ public final class LintFormats {
         StringBuilder sb = new StringBuilder();
         for (List<Object> raw : rows) {
             Row r = Row.of(raw);
-            String level = switch (r.severity()) {
-                case "HIGH" -> "error";
-                case "MEDIUM" -> "warning";
-                default -> "notice";
-            };
+            String level = level(r.severity(), "notice");
             sb.append("::").append(level).append(" file=").append(property(r.file())).append(",line=").append(r.line())
                     .append(",title=").append(property("pgrunbook " + r.rule())).append("::")
                     .append(data(r.why() + ". Safer: " + r.safer() + (r.size() == null ? "" : " (table " + r.table() + ": " + r.size() + ")")))
                     .append('\n');
         }
         return sb.toString();
+    }
+
+    /** HIGH is an error, MEDIUM a warning, LOW whatever the format calls its mildest level. */
+    private static String level(String severity, String mildest) {
+        return switch (severity) {
+            case "HIGH" -> "error";
+            case "MEDIUM" -> "warning";
+            default -> mildest;
+        };
     }
 
     private static String data(String s) {
@@ -96,11 +101,7 @@ public final class LintFormats {
         List<Object> results = new ArrayList<>();
         for (List<Object> raw : rows) {
             Row r = Row.of(raw);
-            String level = switch (r.severity()) {
-                case "HIGH" -> "error";
-                case "MEDIUM" -> "warning";
-                default -> "note";
-            };
+            String level = level(r.severity(), "note");
             LintRule rule = LintRule.byId(r.rule());
             rules.computeIfAbsent(r.rule(), id -> Map.of(
                     "id", id,
