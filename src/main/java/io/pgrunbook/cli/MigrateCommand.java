@@ -331,8 +331,8 @@ final class MigrateCommand implements Runnable {
                 spec.commandLine().getOut().print(text);
                 spec.commandLine().getOut().flush();
             }
-            for (String file : output.reports) {
-                io.pgrunbook.report.ReportFiles.write(report, io.pgrunbook.report.ReportFiles.parseSpec(file), invocation.renderOptions());
+            for (io.pgrunbook.report.ReportSpec file : invocation.reportFiles()) {
+                io.pgrunbook.report.ReportFiles.write(report, file, invocation.renderOptions());
             }
             return report.exitCode().code();
         }

@@ -62,8 +62,14 @@ final class RunbookInvocation {
     }
 
     Runbook load(Path file, Map<String, String> sets) {
+        return load(file, sets, false);
+    }
+
+    /** @param forPlan keep an unset ${env:NAME} as written: a plan is reviewed where the run's environment may not be */
+    Runbook load(Path file, Map<String, String> sets, boolean forPlan) {
         long began = System.nanoTime();
-        Runbook runbook = new RunbookLoader(registry).load(file, sets, app.env());
+        RunbookLoader loader = new RunbookLoader(registry);
+        Runbook runbook = (forPlan ? loader.keepingUnsetEnvironment() : loader).load(file, sets, app.env());
         LOG.debug("runbook {} loaded in {} ms ({} steps)", file, (System.nanoTime() - began) / 1_000_000, runbook.steps().size());
         return runbook;
     }
@@ -107,20 +113,27 @@ final class RunbookInvocation {
             r = r.withTargetConnection(t.getKey(), t.getValue());
         }
         for (var t : r.targets().values()) {
-            redactor.registerAll(ConnectionSpec.parse(t.connection(), app.env()).secrets());
+            if (!t.connection().contains("${env:")) { // left unresolved only in plans, which never connect
+                redactor.registerAll(ConnectionSpec.parse(t.connection(), app.env()).secrets());
+            }
         }
         return r;
     }
 
     int plan(Runbook runbook, boolean lock) {
-        print(new Planner(registry).plan(runbook, app.env(), lock));
+        String sandboxNote = null;
+        if (targets.sandbox) {
+            sandboxNote = "a throwaway local PostgreSQL that the run starts and removes (--sandbox)"
+                    + (targets.sandboxInit.isEmpty() ? "" : ", loaded with " + targets.sandboxInit.stream().map(Path::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        print(new Planner(registry).plan(runbook, app.env(), lock, sandboxNote));
         return ExitCode.OK.code();
     }
 
     int run(Runbook runbook, boolean lock, boolean yes) {
         ReportFormat stdoutFormat = ReportFormat.parse(output.format);
-        List<ReportSpec> files = new ArrayList<>();
-        output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
+        List<ReportSpec> files = reportFiles();
         return execute(runbook, lock, yes, report -> {
             RenderOptions options = renderOptions();
             render(report, stdoutFormat, options);
@@ -132,6 +145,13 @@ final class RunbookInvocation {
         });
     }
 
+    /** The --report files, parsed. */
+    List<ReportSpec> reportFiles() {
+        List<ReportSpec> files = new ArrayList<>();
+        output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
+        return files;
+    }
+
     RenderOptions renderOptions() {
         return new RenderOptions(app.colorAllowed() && !output.noColor, output.quiet, null).withRedaction(redactor::redact);
     }
@@ -139,7 +159,8 @@ final class RunbookInvocation {
     /** Runs the runbook and hands its report to a command that shows it its own way (migrate lint's SARIF, for one); returns the exit code. */
     int execute(Runbook runbook, boolean lock, boolean yes, java.util.function.ToIntFunction<RunReport> show) {
         Runbook r = withOverrides(runbook);
-        confirmWrites(r, yes);
+        reportFiles().forEach(ReportFiles::prepare);
+        confirmWrites(r, yes || targets.sandbox); // a sandbox is thrown away after the run: nothing to protect
         Sandbox sandbox = targets.sandbox ? startSandbox() : null;
         try {
             if (sandbox != null) {
