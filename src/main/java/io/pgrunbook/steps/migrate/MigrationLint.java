@@ -33,7 +33,7 @@ public final class MigrationLint {
 
     /** {@code migrate lint} with no database: the files alone, judged for versionNum; a missing or misnamed directory throws. */
     public static io.pgrunbook.engine.StepOutcome offline(java.nio.file.Path dir, int versionNum, boolean safe) throws java.sql.SQLException {
-        List<Migration> versioned = MigrationDirectory.read(dir);
+        List<Migration> versioned = MigrationDirectory.read(dir, false);
         List<Migration> repeatables = MigrationDirectory.readRepeatables(dir);
         return LintRows.verdict(lint(versioned, repeatables, versionNum), null, versioned.size() + repeatables.size(), versionNum, safe);
     }
