@@ -43,7 +43,7 @@ final class StepRunner {
         if (down.isPresent() || target == null) {
             return result(step, targetName, Status.ERROR, start, "target '" + targetName + "' is unavailable: " + down.orElse("it was not opened"), Evidence.none(), null, 0);
         }
-        StepContext context = new StepContext(step, target, pools, vars, cancellation);
+        StepContext context = new StepContext(step, target, pools, vars, cancellation, health);
         try {
             Optional<String> skip = unmet(step.when(), context);
             if (skip.isPresent()) {

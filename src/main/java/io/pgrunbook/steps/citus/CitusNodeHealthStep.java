@@ -42,6 +42,12 @@ public final class CitusNodeHealthStep extends CitusCheck {
 
     @Override
     StepOutcome check(StepContext context, Connection c) throws SQLException {
+        NodeProbe.Result probe = NodeProbe.of(context, c);
+        if (!probe.allAnswered()) {
+            // citus_check_cluster_node_health() would have every node wait for the one that does not answer.
+            return outcome(Status.FAIL, probe.describe() + "; the connections between nodes and their versions were not checked",
+                    new Evidence("every node answers", probe.down(), NodeProbe.COLUMNS, probe.rows(), probe.rows().size()));
+        }
         Findings problems = new Findings();
         int pairs = 0;
         try (PreparedStatement ps = c.prepareStatement(CitusSql.NODE_HEALTH); ResultSet rs = ps.executeQuery()) {

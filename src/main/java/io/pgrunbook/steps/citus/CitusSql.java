@@ -219,6 +219,19 @@ final class CitusSql {
                   FROM (%s) probes) timed
             """;
 
+    /** The connection timeout of Citus's own connections to the nodes, for this transaction only. */
+    static final String NODE_CONNECTION_TIMEOUT = "SELECT set_config('citus.node_connection_timeout', ?, true)";
+
+    /** Every active primary node answers SELECT 1 (all nodes in parallel, within citus.node_connection_timeout). */
+    static final String NODE_PROBE = """
+            SELECT n.nodename || ':' || n.nodeport AS node, CASE WHEN n.groupid = 0 THEN 'coordinator' ELSE 'worker' END AS role,
+                   r.success, r.result
+            FROM pg_dist_node n
+            LEFT JOIN run_command_on_all_nodes('SELECT 1') r ON r.nodeid = n.nodeid
+            WHERE n.isactive AND n.noderole = 'primary'
+            ORDER BY n.nodeid
+            """;
+
     static final String NODE_HEALTH = """
             SELECT from_nodename || ':' || from_nodeport AS from_node,
                    to_nodename || ':' || to_nodeport AS to_node,
@@ -241,7 +254,9 @@ final class CitusSql {
 
     /**
      * Bytes and shards per active primary node that should hold shards, the given tables only; a node
-     * with none still appears (with 0), or an empty node would hide the skew it causes.
+     * with none still appears (with 0), or an empty node would hide the skew it causes. Reference tables
+     * are left out (a full copy on every node, the coordinator included, is no skew), so a coordinator
+     * that takes no shards is not counted in the mean.
      */
     static final String SKEW = """
             WITH tables AS (
@@ -249,7 +264,7 @@ final class CitusSql {
             ), sizes AS (
                 SELECT cs.nodename, cs.nodeport, cs.shardid, cs.shard_size
                 FROM citus_shards cs
-                WHERE cs.table_name IN (SELECT rel FROM tables)
+                WHERE cs.table_name IN (SELECT rel FROM tables) AND cs.citus_table_type = 'distributed'
             )
             SELECT n.nodename || ':' || n.nodeport AS node,
                    count(DISTINCT s.shardid) AS shards,
@@ -264,9 +279,11 @@ final class CitusSql {
     /** The given tables with their distribution column, its type, colocation and the shard a key maps to. */
     static final String ROUTER_TABLES = """
             SELECT p.logicalrelid::regclass::text AS table_name, p.colocationid,
+                   p.partmethod::text AS partmethod, p.repmodel::text AS repmodel,
                    a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type, t.typcategory::text AS category,
-                   format('UPDATE %s SET %I = %I WHERE %I = ?::%s', p.logicalrelid::regclass, a.attname, a.attname, a.attname,
-                          format_type(a.atttypid, a.atttypmod)) AS statement
+                   CASE WHEN a.attname IS NOT NULL
+                        THEN format('UPDATE %s SET %I = %I WHERE %I = ?::%s', p.logicalrelid::regclass, a.attname, a.attname, a.attname,
+                                    format_type(a.atttypid, a.atttypmod)) END AS statement
             FROM unnest(?::text[]) WITH ORDINALITY AS x(name, ord)
             JOIN pg_dist_partition p ON p.logicalrelid = to_regclass(x.name)
             LEFT JOIN pg_attribute a ON a.attrelid = p.logicalrelid
