@@ -47,7 +47,7 @@ abstract class CitusCheck implements StepType {
     public List<String> describe(io.pgrunbook.runbook.Step step) {
         List<String> lines = new ArrayList<>();
         lines.add("-- read-only, on the Citus coordinator: " + summary());
-        step.with().forEach((k, v) -> lines.add(k + ": " + (v instanceof java.time.Duration d ? io.pgrunbook.runbook.load.Durations.show(d) : v)));
+        step.with().forEach((k, v) -> lines.add(k + ": " + StepType.show(v)));
         return lines;
     }
 

@@ -2,6 +2,7 @@ package io.pgrunbook.steps.citus;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
+import io.pgrunbook.engine.StepType;
 import io.pgrunbook.report.Evidence;
 import io.pgrunbook.report.Status;
 import io.pgrunbook.runbook.ParamSpec;
@@ -55,7 +56,7 @@ public final class CitusRouterTransactionStep extends CitusCheck {
         List<String> lines = new ArrayList<>();
         lines.add("-- in one transaction that is ALWAYS rolled back, on the coordinator, citus.log_remote_commands on:");
         lines.add("-- UPDATE <table> SET <distribution column> = <itself> WHERE <distribution column> = :key, for each table");
-        step.with().forEach((k, v) -> lines.add(k + ": " + v));
+        step.with().forEach((k, v) -> lines.add(k + ": " + StepType.show(v)));
         return lines;
     }
 
