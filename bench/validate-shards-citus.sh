@@ -12,7 +12,10 @@ bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
 work="$(mktemp -d)"; chmod 755 "$work"
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sh -c "$*"; fi; }
-ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
+# BENCH_PORTS="7510 7511 7512" pins the three ports (a machine shared by several people); else free ones are picked.
+if [ -n "${BENCH_PORTS:-}" ]; then read -r -a ports <<< "$BENCH_PORTS"; else
+  ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
+fi
 cleanup() { for p in "${ports[@]}"; do as_pg "$bin/pg_ctl -D $work/n$p -m immediate stop" >/dev/null 2>&1 || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chown postgres "$work"

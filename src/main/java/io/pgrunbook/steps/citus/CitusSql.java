@@ -240,6 +240,11 @@ final class CitusSql {
             ORDER BY 1, 2
             """;
 
+    /**
+     * Every node's Citus and PostgreSQL versions and, checked by the node itself, whether it reaches each active
+     * primary node (citus_check_connection_to_node): all nodes at once, where citus_check_cluster_node_health()
+     * checks one pair after another.
+     */
     static final String NODE_VERSIONS = """
             SELECT n.nodeid, n.nodename || ':' || n.nodeport AS node, n.noderole::text AS role, n.isactive,
                    r.success, r.result
@@ -247,7 +252,10 @@ final class CitusSql {
             LEFT JOIN run_command_on_all_nodes($cmd$
                 SELECT json_build_object('citus', (SELECT extversion FROM pg_extension WHERE extname = 'citus'),
                                          'server', current_setting('server_version'),
-                                         'server_num', current_setting('server_version_num')::int)
+                                         'server_num', current_setting('server_version_num')::int,
+                                         'reaches', (SELECT coalesce(json_agg(json_build_array(nodename || ':' || nodeport,
+                                                            citus_check_connection_to_node(nodename, nodeport)) ORDER BY nodeid), '[]')
+                                                     FROM pg_dist_node WHERE isactive AND noderole = 'primary'))
             $cmd$) r ON r.nodeid = n.nodeid
             ORDER BY n.nodeid
             """;
