@@ -1,13 +1,7 @@
 package io.pgrunbook.steps.checks;
 
-import io.pgrunbook.engine.ResultTable;
-import io.pgrunbook.engine.StepContext;
-import io.pgrunbook.runbook.ParamSpec;
-import java.sql.SQLException;
-import java.util.List;
-
 /** triggers left disabled, including the foreign-key enforcement that DISABLE TRIGGER ALL turns off */
-public final class DisabledTriggersCheck extends Check {
+public final class DisabledTriggersCheck extends RowCountCheck {
     // Internal triggers are listed only when they enforce a constraint (a foreign key): DISABLE TRIGGER ALL
     // turns those off too, and then the key is no longer enforced. tgparentid = 0: once per partitioned table.
     static final String SQL = """
@@ -41,17 +35,7 @@ public final class DisabledTriggersCheck extends Check {
     }
 
     @Override
-    protected List<ParamSpec> ownParameters() {
-        return List.of();
-    }
-
-    @Override
-    public Threshold threshold() {
-        return Threshold.count(1L, null);
-    }
-
-    @Override
-    protected ResultTable measure(StepContext context) throws SQLException {
-        return query(context, SQL, java.util.Map.of());
+    protected String sql() {
+        return SQL;
     }
 }

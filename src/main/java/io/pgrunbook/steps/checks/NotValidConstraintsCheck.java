@@ -1,13 +1,7 @@
 package io.pgrunbook.steps.checks;
 
-import io.pgrunbook.engine.ResultTable;
-import io.pgrunbook.engine.StepContext;
-import io.pgrunbook.runbook.ParamSpec;
-import java.sql.SQLException;
-import java.util.List;
-
 /** foreign keys and CHECK constraints added NOT VALID and never validated */
-public final class NotValidConstraintsCheck extends Check {
+public final class NotValidConstraintsCheck extends RowCountCheck {
     // conparentid = 0: a partitioned table's constraint is listed once, not once more per partition.
     static final String SQL = """
             SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS constraint_name,
@@ -38,17 +32,7 @@ public final class NotValidConstraintsCheck extends Check {
     }
 
     @Override
-    protected List<ParamSpec> ownParameters() {
-        return List.of();
-    }
-
-    @Override
-    public Threshold threshold() {
-        return Threshold.count(1L, null);
-    }
-
-    @Override
-    protected ResultTable measure(StepContext context) throws SQLException {
-        return query(context, SQL, java.util.Map.of());
+    protected String sql() {
+        return SQL;
     }
 }

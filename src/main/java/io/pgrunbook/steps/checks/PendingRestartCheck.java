@@ -2,13 +2,12 @@ package io.pgrunbook.steps.checks;
 
 import io.pgrunbook.engine.ResultTable;
 import io.pgrunbook.engine.StepContext;
-import io.pgrunbook.runbook.ParamSpec;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** settings changed in the configuration that take effect only after a restart (pg_settings.pending_restart) */
-public final class PendingRestartCheck extends Check {
+public final class PendingRestartCheck extends RowCountCheck {
     static final String SQL = """
             SELECT name, setting, unit, source, sourcefile
             FROM pg_settings
@@ -32,18 +31,13 @@ public final class PendingRestartCheck extends Check {
     }
 
     @Override
-    protected List<ParamSpec> ownParameters() {
-        return List.of();
-    }
-
-    @Override
-    public Threshold threshold() {
-        return Threshold.count(1L, null);
+    protected String sql() {
+        return SQL;
     }
 
     @Override
     protected ResultTable measure(StepContext context) throws SQLException {
-        ResultTable t = query(context, SQL, java.util.Map.of());
+        ResultTable t = super.measure(context);
         // The running value as a reader writes it (128 MB, not 16384 in 8kB pages).
         List<List<Object>> rows = new ArrayList<>();
         for (List<Object> r : t.rows()) {

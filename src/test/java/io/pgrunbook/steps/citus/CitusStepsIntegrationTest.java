@@ -233,26 +233,20 @@ class CitusStepsIntegrationTest {
         assertThat(healthy.message()).contains("64 shard placements answered; slowest: ");
     }
 
-    /** Tables lay_a and lay_b on tenant_id, co-located; the others made by each test as it needs them. */
-    private static void layTables(String... more) throws Exception {
-        for (String t : new String[] {"lay_a", "lay_b"}) {
-            exec(coordinator, "CREATE TABLE IF NOT EXISTS " + t + " (tenant_id uuid NOT NULL, install_id uuid NOT NULL, v text)");
-            if (!isDistributed(t)) {
-                exec(coordinator, "SELECT create_distributed_table('" + t + "', 'tenant_id', colocate_with => "
-                        + (t.equals("lay_a") ? "'none'" : "'lay_a'") + ")");
+    /** Tables lay_a and lay_b on tenant_id, co-located, and one more: {@code table} distributed by {@code column} as {@code colocateWith} says. */
+    private static void layTables(String table, String column, String colocateWith) throws Exception {
+        String[][] layout = {{"lay_a", "tenant_id", "none"}, {"lay_b", "tenant_id", "lay_a"}, {table, column, colocateWith}};
+        for (String[] t : layout) {
+            exec(coordinator, "CREATE TABLE IF NOT EXISTS " + t[0] + " (tenant_id uuid NOT NULL, install_id uuid NOT NULL, v text)");
+            if (!isDistributed(t[0])) {
+                exec(coordinator, "SELECT create_distributed_table('" + t[0] + "', '" + t[1] + "', colocate_with => '" + t[2] + "')");
             }
-        }
-        for (String sql : more) {
-            exec(coordinator, sql);
         }
     }
 
     @Test
     void aTableDistributedByAnotherColumnButColocatedIsNamedByTheShippedRunbook() throws Exception {
-        layTables("CREATE TABLE IF NOT EXISTS lay_c (tenant_id uuid NOT NULL, install_id uuid NOT NULL, v text)");
-        if (!isDistributed("lay_c")) {
-            exec(coordinator, "SELECT create_distributed_table('lay_c', 'install_id', colocate_with => 'lay_a')");
-        }
+        layTables("lay_c", "install_id", "lay_a");
         RunReport report = CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_b,lay_c"));
         StepResult dist = CitusHarness.step(report, "hash-distributed");
         assertThat(dist.status()).as(CitusHarness.describe(dist)).isEqualTo(Status.FAIL);
@@ -274,10 +268,7 @@ class CitusStepsIntegrationTest {
 
     @Test
     void theTableThatIsNotColocatedIsNamed() throws Exception {
-        layTables("CREATE TABLE IF NOT EXISTS lay_d (tenant_id uuid NOT NULL, install_id uuid NOT NULL, v text)");
-        if (!isDistributed("lay_d")) {
-            exec(coordinator, "SELECT create_distributed_table('lay_d', 'tenant_id', colocate_with => 'none')");
-        }
+        layTables("lay_d", "tenant_id", "none");
         RunReport report = CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_d,lay_b"));
         StepResult dist = CitusHarness.step(report, "hash-distributed");
         assertThat(dist.status()).isEqualTo(Status.FAIL);
