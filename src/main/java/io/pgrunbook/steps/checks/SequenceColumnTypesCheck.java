@@ -41,6 +41,7 @@ public final class SequenceColumnTypesCheck extends Check {
                 JOIN pg_namespace tn ON tn.oid = tc.relnamespace
                 JOIN pg_attribute a ON a.attrelid = f.relid AND a.attnum = f.attnum
                 WHERE s.seqincrement > 0 AND NOT s.seqcycle
+                  AND NOT tc.relispartition -- a partition's column default is its parent's: listed once, for the parent
             )
             SELECT schema, sequence_name, sequence_type, fed_column, column_type, last_value, column_max,
                    round(100.0 * greatest(last_value, 0) / column_max, 2) AS used_pct
