@@ -60,7 +60,7 @@ for i in $(seq 1 "$runs"); do
 done
 t=$(printf '%s\n' "${tool[@]}" | median); m=$(printf '%s\n' "${manual[@]}" | median)
 echo "Citus 3 nodes, 32 shards x 3 tables, median of $runs runs:"
-printf '  pgrunbook validate-shards-citus.yaml (8 checks): %6d ms  (aim < 2000 ms: %s)\n' "$t" "$([ "$t" -lt 2000 ] && echo met || echo MISSED)"
+printf '  pgrunbook validate-shards-citus.yaml (9 steps): %6d ms  (aim < 2000 ms: %s)\n' "$t" "$([ "$t" -lt 2000 ] && echo met || echo MISSED)"
 printf '  psql, the seed manual queries (partial checks):  %6d ms\n' "$m"
 awk -v t="$t" -v m="$m" 'BEGIN { printf "  ratio pgrunbook / psql: %.1fx\n", (m > 0 ? t / m : 0) }'
 # Where the time goes: each step's duration in one more run (the engine's own timing, from the JSON report).
