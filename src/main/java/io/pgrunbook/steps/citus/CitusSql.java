@@ -9,10 +9,12 @@ package io.pgrunbook.steps.citus;
 final class CitusSql {
     private CitusSql() {}
 
+    /** pg_available_extensions reads the extension directory: asked only when citus is not created here (every step asks this). */
     static final String CITUS_PRESENCE = """
-            SELECT (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS installed,
-                   (SELECT default_version FROM pg_available_extensions WHERE name = 'citus') AS available,
+            SELECT e.extversion AS installed,
+                   CASE WHEN e.extversion IS NULL THEN (SELECT default_version FROM pg_available_extensions WHERE name = 'citus') END AS available,
                    current_database() AS database
+            FROM (SELECT (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS extversion) e
             """;
 
     /**
