@@ -45,8 +45,19 @@ public final class UnusedIndexesCheck extends Check {
         if (major < 16) {
             return SQL;
         }
-        return SQL.replace("s.idx_scan,\n", "s.idx_scan, s.last_idx_scan,\n")
-                .replace("WHERE s.idx_scan = 0\n", "WHERE (s.idx_scan = 0 OR (:unused_for_s > 0 AND s.last_idx_scan < now() - make_interval(secs => :unused_for_s)))\n");
+        String sql = replaceOnce(SQL, "u.idx_scan,\n", "u.idx_scan, u.last_idx_scan,\n");
+        sql = replaceOnce(sql, "SELECT sum(s.idx_scan) AS idx_scan,", "SELECT sum(s.idx_scan) AS idx_scan, max(s.last_idx_scan) AS last_idx_scan,");
+        return replaceOnce(sql, "AND u.idx_scan = 0\n",
+                "AND (u.idx_scan = 0 OR (:unused_for_s > 0 AND u.last_idx_scan < now() - make_interval(secs => :unused_for_s)))\n");
+    }
+
+    /** A fragment the base query must hold: when an edit removes it, the PostgreSQL 16 query fails loudly (VersionedSqlTest). */
+    private static String replaceOnce(String sql, String fragment, String with) {
+        if (!sql.contains(fragment)) {
+            throw new IllegalStateException("check.unused_indexes: the base query no longer contains '" + fragment.strip()
+                    + "'; update sqlFor for PostgreSQL 16");
+        }
+        return sql.replace(fragment, with);
     }
 
     @Override
