@@ -33,6 +33,12 @@ public final class SandboxArchive {
                     + ". Give a directory the sandbox may write to.", e);
         }
         ServerUser.takeOwnership(dir);
+        // archive_command runs as the server's OS user: a parent it cannot enter would make every archive attempt fail.
+        if (!ExternalCommand.run(ServerUser.wrap(java.util.List.of("test", "-w", dir.toString(), "-a", "-x", dir.toString())), null,
+                Duration.ofSeconds(20)).succeeded()) {
+            throw PgRunbookException.cannotRun("the sandbox server's OS user cannot write into the WAL archive " + dir
+                    + ": give it access to the directory and every parent (chmod o+x), or choose another directory");
+        }
         return options.withSetting("wal_level", "replica")
                 .withSetting("archive_mode", "on")
                 .withSetting("archive_command", command(dir))
