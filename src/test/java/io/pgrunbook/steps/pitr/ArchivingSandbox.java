@@ -22,7 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A real sandbox that archives its WAL with cp into a directory, for the PITR tests; runbooks run against it. */
-final class ArchivingSandbox implements AutoCloseable {
+class ArchivingSandbox implements AutoCloseable {
     static final StepRegistry REGISTRY = StepRegistry.load();
 
     final Sandbox sandbox;
@@ -39,6 +39,12 @@ final class ArchivingSandbox implements AutoCloseable {
             options = options.withSetting(e.getKey(), e.getValue());
         }
         this.sandbox = Sandbox.start(options);
+    }
+
+    /** An already running sandbox whose archiving is set up otherwise (pgBackRest). */
+    ArchivingSandbox(Sandbox sandbox) {
+        this.sandbox = sandbox;
+        this.archive = null;
     }
 
     String sql(String query) throws SQLException {
