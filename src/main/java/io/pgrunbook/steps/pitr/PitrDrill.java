@@ -63,6 +63,7 @@ final class PitrDrill {
                 : String.join("; ", archive.problems()), archive.ok());
         Duration rpo = archive.newestTime() == null ? null : Duration.between(archive.newestTime(), Instant.now());
         checkTarget(archive);
+        checkSpace();
         if (!failures.isEmpty() || !settings.recover()) {
             if (failures.isEmpty()) {
                 levelOne();
@@ -88,6 +89,17 @@ final class PitrDrill {
         } else if (t.kind() == PitrTarget.Kind.LSN && archive.newestSegment() >= 0
                 && t.lsn() >= (archive.newestSegment() + 1) * archive.segmentSize()) {
             row("the target is within the archived WAL", "target LSN " + Wal.lsn(t.lsn()) + " is after the newest archived segment " + archive.newest(), false);
+        }
+    }
+
+    /** The restored data directory needs about the cluster's size in the temporary directory (seed 002: size + 15 %). */
+    private void checkSpace() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long usable = Files.getFileStore(tmp).getUsableSpace();
+        long needed = (long) Math.ceil(source.estimatedSize() * 1.15);
+        if (usable < needed) {
+            row("the drill has the disk space it needs", BackupToolkit.bytes(usable) + " free in " + tmp + ", the restored cluster needs "
+                    + BackupToolkit.bytes(needed) + " (its size + 15 %); free space or point java.io.tmpdir elsewhere (PGRUNBOOK_JAVA_OPTS=-Djava.io.tmpdir=...)", false);
         }
     }
 

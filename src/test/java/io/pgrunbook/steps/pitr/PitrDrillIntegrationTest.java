@@ -153,6 +153,17 @@ class PitrDrillIntegrationTest {
     }
 
     @Test
+    void theShippedDrDrillRunbookPassesOnASoundArchive() {
+        io.pgrunbook.runbook.Runbook runbook = new io.pgrunbook.runbook.load.RunbookLoader(ArchivingSandbox.REGISTRY).load(Path.of("runbooks/dr-drill.yaml"),
+                java.util.Map.of("backups", backups.toString(), "archive", primary.archive.toString(), "target_time", targetTime,
+                        "checks", "SELECT count(*) >= 2 FROM marker", "max_rpo", "1h"), java.util.Map.of());
+        runbook = runbook.withTargetConnection(runbook.defaultTarget(), primary.sandbox.url());
+        io.pgrunbook.report.RunReport r = new io.pgrunbook.engine.Engine(ArchivingSandbox.REGISTRY)
+                .run(runbook, new io.pgrunbook.engine.RunOptions(false, java.util.Map.of(), java.util.Map.of()), new io.pgrunbook.engine.Cancellation());
+        assertThat(r.steps()).hasSize(4).allSatisfy(s -> assertThat(s.status()).as(s.stepId() + ": " + s.message()).isEqualTo(Status.PASS));
+    }
+
+    @Test
     void levelOneVerifiesTheExtractedBackupWithPgVerifybackup() {
         StepResult s = drill(primary.archive, "drill: false");
         assertThat(s.status()).as(s.message() + s.evidence()).isEqualTo(Status.PASS);
