@@ -61,8 +61,43 @@ class CliPitrTest {
             assertThat(drill.out).contains("leftovers of killed drills removed").contains("\"status\": \"pass\"");
             assertThat(Files.exists(drillDir)).as("the killed drill's directory is removed").isFalse();
             assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("the killed drill's server is stopped").isFalse();
+            diskFullDuringTheDrill(env, backups, archive, url);
         } finally {
             assertThat(CliRun.withEnv(env, "sandbox", "stop").exitCode).isZero();
+        }
+    }
+
+    /**
+     * The drill's temporary directory on a tmpfs with room for the cluster but not for its WAL as well:
+     * the free-space pre-check passes, the restore runs out of space for real, the drill FAILs saying so,
+     * and nothing of it is left on the tmpfs.
+     */
+    private void diskFullDuringTheDrill(Map<String, String> env, Path backups, Path archive, String url) throws Exception {
+        Path mount = Files.createDirectories(tmp.resolve("small-tmp"));
+        long clusterBytes = Long.parseLong(Files.readString(Files.list(backups).filter(Files::isDirectory).findFirst().orElseThrow()
+                .resolve("manifest.json")).replaceAll("(?s).*\"cluster_size\" : (\\d+).*", "$1"));
+        long sizeMb = (long) Math.ceil(clusterBytes * 1.2 / (1 << 20)) + 1;
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + sizeMb + "m,mode=1777", "tmpfs", mount.toString())
+                .redirectErrorStream(true).start();
+        String why = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0) {
+            System.err.println("SKIPPED diskFullDuringTheDrill: cannot mount a small tmpfs (" + why + ")");
+            return;
+        }
+        try {
+            Map<String, String> childEnv = new java.util.HashMap<>(env);
+            childEnv.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + mount);
+            Path child = Files.createDirectories(tmp.resolve("child-full"));
+            ChildProcess full = ChildProcess.start(child, childEnv, "verify-backup", "--latest", backups.toString(), "--archive", archive.toString(),
+                    "--db", url, "--no-color");
+            int exit = full.waitFor(180);
+            assertThat(exit).as(full.out() + full.err()).isEqualTo(1);
+            assertThat(full.out()).as("the drill says why").containsAnyOf("No space left on device", "disk space");
+            try (Stream<Path> left = Files.list(mount)) {
+                assertThat(left.filter(f -> f.getFileName().toString().startsWith("pgrunbook-drill-")).toList()).isEmpty();
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor();
         }
     }
 

@@ -114,7 +114,10 @@ final class NativeDrillSource implements DrillSource {
         ServerUserCommand.Outcome r = ServerUserCommand.runAsCurrentUser(List.of("tar", "-xzf", tar.toString(), "-C", into.toString()),
                 into, TAR_TIMEOUT);
         if (!r.succeeded()) {
-            throw new IOException("extracting " + tar + " failed: " + r.output().strip());
+            // On a full disk tar's own complaint may be lost with the rest (its output is captured on the same disk).
+            long free = Files.getFileStore(into).getUsableSpace();
+            throw new IOException("extracting " + tar + " failed: " + (free < 1 << 20 ? "No space left on device in " + into + " ("
+                    + free + " bytes free). " : "") + r.output().strip());
         }
     }
 

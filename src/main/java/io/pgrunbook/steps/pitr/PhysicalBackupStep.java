@@ -2,7 +2,6 @@ package io.pgrunbook.steps.pitr;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
-import io.pgrunbook.engine.StepType;
 import io.pgrunbook.error.PgRunbookException;
 import io.pgrunbook.report.Evidence;
 import io.pgrunbook.report.Metric;
@@ -31,7 +30,7 @@ import java.util.Set;
  * ".partial" directory, every file hashed into manifest.json written last, one rename into place,
  * then retention; metrics for a BackupTooOld alert.
  */
-public final class PhysicalBackupStep implements StepType {
+public final class PhysicalBackupStep extends PitrStepBase {
     static final String SETTINGS_SQL = "SELECT (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'),"
             + " (SELECT system_identifier::text FROM pg_control_system()), (SELECT sum(pg_database_size(oid))::bigint FROM pg_database),"
             + " current_setting('archive_mode')";
@@ -44,21 +43,6 @@ public final class PhysicalBackupStep implements StepType {
     @Override
     public String summary() {
         return "pg_basebackup (tar, compressed, WAL included, backup_manifest) written atomically with a manifest, with retention";
-    }
-
-    @Override
-    public boolean writes() {
-        return false;
-    }
-
-    @Override
-    public SqlUse sqlUse() {
-        return SqlUse.NONE;
-    }
-
-    @Override
-    public boolean acceptsExpect() {
-        return false;
     }
 
     @Override

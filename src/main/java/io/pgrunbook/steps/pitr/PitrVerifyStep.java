@@ -2,7 +2,6 @@ package io.pgrunbook.steps.pitr;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
-import io.pgrunbook.engine.StepType;
 import io.pgrunbook.report.Evidence;
 import io.pgrunbook.report.Metric;
 import io.pgrunbook.report.Status;
@@ -27,7 +26,7 @@ import java.util.Set;
  * directory or from a pgBackRest stanza; {@code drill: false} stops after level 1 (stored files,
  * archive continuity, the target, pg_verifybackup on an extraction). Needs no write to the target.
  */
-public final class PitrVerifyStep implements StepType {
+public final class PitrVerifyStep extends PitrStepBase {
     static final Duration DEFAULT_MAX_RTO = Duration.ofHours(1);
     static final Duration DEFAULT_MAX_RPO = Duration.ofMinutes(15);
 
@@ -39,21 +38,6 @@ public final class PitrVerifyStep implements StepType {
     @Override
     public String summary() {
         return "point-in-time recovery drill: base backup + WAL archive replayed to a target on a throwaway instance, with RTO and RPO";
-    }
-
-    @Override
-    public boolean writes() {
-        return false;
-    }
-
-    @Override
-    public SqlUse sqlUse() {
-        return SqlUse.NONE;
-    }
-
-    @Override
-    public boolean acceptsExpect() {
-        return false;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.pgrunbook.steps.pitr;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
-import io.pgrunbook.engine.StepType;
 import io.pgrunbook.report.Evidence;
 import io.pgrunbook.report.Metric;
 import io.pgrunbook.report.Status;
@@ -29,7 +28,7 @@ import java.util.Set;
  * timeline history files consistent; the newest segment no older than {@code max_rpo}; and, on the
  * target, {@code archive_command} not failing (pg_stat_archiver). Read-only.
  */
-public final class WalArchiveStep implements StepType {
+public final class WalArchiveStep extends PitrStepBase {
     static final String ARCHIVER_SQL = "SELECT archived_count, failed_count, last_failed_wal, last_failed_time::text,"
             + " last_archived_time::text, coalesce(last_failed_time > last_archived_time OR (last_failed_time IS NOT NULL AND last_archived_time IS NULL), false)"
             + " FROM pg_stat_archiver";
@@ -42,21 +41,6 @@ public final class WalArchiveStep implements StepType {
     @Override
     public String summary() {
         return "WAL archive continuity from the oldest base backup, timeline histories, newest segment age (RPO), archive_command failures";
-    }
-
-    @Override
-    public boolean writes() {
-        return false;
-    }
-
-    @Override
-    public SqlUse sqlUse() {
-        return SqlUse.NONE;
-    }
-
-    @Override
-    public boolean acceptsExpect() {
-        return false;
     }
 
     @Override
