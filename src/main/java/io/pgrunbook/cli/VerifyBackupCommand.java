@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  pgrunbook verify-backup /backups/app/app-20250101T020000000Z --sandbox",
             "  pgrunbook verify-backup --latest /backups/app --max-age 26h --db postgres://ops@restore-host/postgres --yes -q",
-            "  pgrunbook verify-backup --pitr --latest /backups/base --archive /backups/wal --target-time 2026-12-06T03:00:00Z --db ...",
-            "  pgrunbook verify-backup --pgbackrest-stanza main --check 'SELECT count(*) > 0 FROM orders' --database app --db ...",
+            "  pgrunbook verify-backup --pitr --latest /backups/base --archive /backups/wal --target-time 2026-12-06T03:00:00Z --db postgres://monitor@db1/postgres",
+            "  pgrunbook verify-backup --pgbackrest-stanza main --check 'SELECT count(*) > 0 FROM orders' --database app --db postgres://monitor@db1/postgres",
             ""})
 final class VerifyBackupCommand implements Callable<Integer> {
     private final AppEnvironment app;
