@@ -123,7 +123,8 @@ final class ArchiveContinuity {
         all.addAll(problems);
         WalArchive.ArchivedFile newest = newestSeg < 0 ? null : archive.segments().get(new Wal.Segment(shape.timelineOf(newestSeg), newestSeg));
         return new Result(target, path, segSize, startSeg, newestSeg, newestSeg < 0 ? 0 : newestSeg - startSeg + 1, firstMissing, missing,
-                newest == null ? null : newest.name(), newest == null ? null : newest.time(), List.copyOf(all));
+                newest == null ? null : Wal.segmentName(shape.timelineOf(newestSeg), newestSeg, segSize), newest == null ? null : newest.time(),
+                List.copyOf(all));
     }
 
     /** Each timeline's history must extend its parent's: the same ancestors at the same switch points. */

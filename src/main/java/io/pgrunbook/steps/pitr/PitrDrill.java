@@ -80,7 +80,8 @@ final class PitrDrill {
         if (t.kind() == PitrTarget.Kind.TIME && t.time().isBefore(source.backupEnd())) {
             row("the target is after the base backup ended", "target time " + t.time() + " is before the base backup ended at " + source.backupEnd()
                     + ": recovery from this backup cannot stop that early; drill an older base backup", false);
-        } else if (t.kind() == PitrTarget.Kind.TIME && archive.newestTime() != null && t.time().isAfter(archive.newestTime())) {
+        } else if (t.kind() == PitrTarget.Kind.TIME && archive.newestTime() != null && t.time().isAfter(archive.newestTime().plusSeconds(1))) {
+            // a second of slack: pgBackRest's repository times are whole seconds
             row("the target is within the archived WAL", "target time " + t.time() + " is after the newest archived WAL (" + archive.newest()
                     + ", archived " + archive.newestTime() + "): recovery cannot reach it", false);
         } else if (t.kind() == PitrTarget.Kind.LSN && t.lsn() < source.endLsn()) {
