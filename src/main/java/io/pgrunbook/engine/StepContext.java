@@ -34,10 +34,22 @@ public final class StepContext {
     private final Map<String, TargetPool> allTargets;
     private final Map<String, Object> vars;
     private final Cancellation cancellation;
+    private final String targetName;
 
     StepContext(Step step, TargetPool target, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation) {
         this.step = step;
         this.target = target;
+        this.targetName = target.name();
+        this.allTargets = allTargets;
+        this.vars = vars;
+        this.cancellation = cancellation;
+    }
+
+    /** A context with no connection, for a step that needs none ({@link StepType#needsDatabase}). */
+    StepContext(Step step, String targetName, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation) {
+        this.step = step;
+        this.target = null;
+        this.targetName = targetName;
         this.allTargets = allTargets;
         this.vars = vars;
         this.cancellation = cancellation;
@@ -72,7 +84,7 @@ public final class StepContext {
      * and the password if one was given, which belongs in the tool's PGPASSWORD, never its arguments.
      */
     public io.pgrunbook.db.ConnectionSpec connectionSpec() {
-        return target.spec();
+        return connected().spec();
     }
 
     public Step step() {
@@ -80,11 +92,18 @@ public final class StepContext {
     }
 
     public String targetName() {
-        return target.name();
+        return targetName;
     }
 
     public ServerInfo server() {
-        return target.serverInfo();
+        return connected().serverInfo();
+    }
+
+    private TargetPool connected() {
+        if (target == null) {
+            throw new IllegalStateException("step '" + step.id() + "' declared it needs no database, yet asked for one");
+        }
+        return target;
     }
 
     public Map<String, Object> vars() {

@@ -14,6 +14,14 @@ final class BackupSql {
             + "WHERE c.relkind IN ('r', 'p') AND " + USER_SCHEMAS
             + " AND (CASE WHEN strpos(?, '.') > 0 THEN n.nspname || '.' || c.relname ELSE c.relname END) LIKE ? ORDER BY 1, 2";
 
+    /**
+     * Which server and which database this is: the cluster's system identifier (when the role may read
+     * pg_control_system()) and the database's OID, recorded so a backup says exactly what it holds.
+     */
+    static final String IDENTITY = "SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE') "
+            + "THEN (SELECT system_identifier FROM pg_control_system())::text END, "
+            + "(SELECT oid FROM pg_database WHERE datname = current_database())::bigint";
+
     static final String DATABASE_SIZE = "SELECT pg_database_size(current_database())";
 
     static final String TABLES_SIZE = "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "

@@ -106,10 +106,12 @@ public final class BackupStep implements StepType {
         Path root = context.step().fanOut() ? o.dir().resolve(BackupLayout.safePrefix(context.targetName())) : o.dir();
         prepareDestination(root);
         String prefix = BackupLayout.safePrefix(o.name() != null ? o.name() : context.server().database());
+        byte[] manifestKey = ManifestDigest.readKey((String) context.step().with().get("manifest_key_file"));
         try (AutoCloseable ignored = BackupLayout.lock(root)) {
+            List<String> cleaned = PartialOwner.cleanStale(root);
             Dump.Result dump;
             try {
-                dump = new Dump(context, o, pgDump, pgRestore, root, prefix).run();
+                dump = new Dump(context, o, pgDump, pgRestore, root, prefix, manifestKey).run();
             } catch (IOException e) {
                 String why = e.getMessage() + java.util.Arrays.stream(e.getSuppressed()).map(s -> "; " + s.getMessage())
                         .collect(java.util.stream.Collectors.joining());
@@ -122,6 +124,7 @@ public final class BackupStep implements StepType {
                 BackupLayout.deleteTree(old.directory());
                 removed.add(old.directory().getFileName().toString());
             }
+            removed.addAll(cleaned.stream().map(p -> p + " (stale partial of a dead run)").toList());
             return outcome(context, dump, removed, BackupLayout.partials(root));
         }
     }
