@@ -78,6 +78,23 @@ public final class ConnectionSpec {
         }
     }
 
+    /**
+     * Checks that a connection string can be read (its form and keywords) without resolving it: no
+     * service file or environment is consulted, so a runbook can be checked where it is written.
+     *
+     * @throws PgRunbookException (exit code INVALID) naming what is wrong; its message never holds a password
+     */
+    public static void checkSyntax(String text) {
+        String input = text == null ? "" : text.strip();
+        Redactor redactor = new Redactor();
+        try {
+            GivenConninfo given = read(input);
+            redactor.register(given.keyword("password"));
+        } catch (PgRunbookException e) {
+            throw new PgRunbookException(e.exitCode(), redactor.redact(e.getMessage()));
+        }
+    }
+
     private static GivenConninfo read(String input) {
         if (input.isEmpty()) {
             return GivenConninfo.empty();

@@ -71,7 +71,7 @@ final class StepParser {
             return Optional.empty();
         }
         Map<String, NodeTuple> e = entries.get();
-        int before = yaml.problems().list().size();
+        int before = yaml.problems().size();
 
         String id = null;
         if (!e.containsKey("id")) {
@@ -134,7 +134,7 @@ final class StepParser {
             }
         }
 
-        if (yaml.problems().list().size() > before || id == null || kind == null) {
+        if (yaml.problems().size() > before || id == null || kind == null) {
             return Optional.empty();
         }
         Step step = new Step(id, name, kind.name(), targets, fanOut, parallel, sql, with, expect, severity, message,

@@ -87,6 +87,10 @@ public final class VerifyBackupStep implements StepType {
         if (path == latest) {
             problems.add(step.location(), "verify-backup: give exactly one of path (a backup) or latest (a directory of backups)");
         }
+        Integer jobs = BackupOptions.optInteger(step.with(), "jobs");
+        if (jobs != null && jobs < 1) {
+            problems.add(step.location(), "verify-backup: jobs must be at least 1, not " + jobs);
+        }
     }
 
     @Override
