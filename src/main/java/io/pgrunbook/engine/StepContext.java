@@ -28,6 +28,8 @@ public final class StepContext {
     private static final String RESET_TIMEOUTS = "RESET statement_timeout; RESET lock_timeout";
     /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
     private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
+    /** Rows in the first batch of a result; later batches are sized by pgjdbc's adaptive fetch. */
+    static final int FIRST_FETCH_ROWS = 16;
 
     private final Step step;
     private final TargetPool target;
@@ -190,6 +192,9 @@ public final class StepContext {
         }
         long clientTimeout = step.timeout().isZero() ? 0 : step.timeout().plus(CLIENT_GRACE).toSeconds();
         ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, clientTimeout));
+        // Rows arrive a few at a time (in a transaction, which checks always are), so a wide result is never
+        // held whole; pgjdbc's adaptive fetch (TargetPool) then sizes later batches to its result buffer.
+        ps.setFetchSize(FIRST_FETCH_ROWS);
         return ps;
     }
 
@@ -229,7 +234,7 @@ public final class StepContext {
             if (rows.size() < ResultTable.MAX_ROWS) {
                 List<Object> row = new ArrayList<>(columns.size());
                 for (int i = 1; i <= columns.size(); i++) {
-                    row.add(JdbcValues.read(rs, i));
+                    row.add(io.pgrunbook.report.CellLimit.bound(JdbcValues.read(rs, i)));
                 }
                 rows.add(row);
             }
