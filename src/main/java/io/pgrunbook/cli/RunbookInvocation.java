@@ -53,6 +53,7 @@ final class RunbookInvocation {
         this.targets = targets;
         Logging.configure(output.verbose);
         redactor.register(app.env().get("PGPASSWORD"));
+        RedactingEncoder.use(redactor);
     }
 
     Runbook load(Path file, Map<String, String> sets) {
