@@ -235,6 +235,7 @@ final class Migrator {
     }
 
     private StepOutcome up() throws SQLException {
+        MigrationInProgressGuard.awaitNone(ctx, migrations, settings.lockWait());
         Map<String, SchemaHistory.Row> rows = readHistory();
         List<String> blocking = new ArrayList<>();
         for (SchemaHistory.Row r : rows.values()) {
