@@ -502,7 +502,7 @@ function _picocli_pgrunbook_backup() {
 
   local commands=""
   local flag_opts="'--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -541,6 +541,9 @@ function _picocli_pgrunbook_backup() {
       return
       ;;
     '--pg-dump')
+      return
+      ;;
+    '--manifest-key-file')
       return
       ;;
     '--timeout')
@@ -583,7 +586,7 @@ function _picocli_pgrunbook_verifybackup() {
 
   local commands=""
   local flag_opts="'--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -607,6 +610,9 @@ function _picocli_pgrunbook_verifybackup() {
       return
       ;;
     '--pg-restore')
+      return
+      ;;
+    '--manifest-key-file')
       return
       ;;
     '--timeout')
