@@ -157,17 +157,7 @@ public final class BackupStep implements StepType {
     }
 
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return io.pgrunbook.report.CellLimit.size(n);
     }
 
     /** Renames the synced partial into place, then syncs the parent so the rename survives a crash. */
