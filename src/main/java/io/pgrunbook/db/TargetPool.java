@@ -87,9 +87,6 @@ public final class TargetPool implements AutoCloseable {
         pool.close();
     }
 
-    /** The memory one result may take while it is fetched: a share of the heap (pgjdbc's "p" suffix). */
-    public static final String MAX_RESULT_BUFFER = "25p";
-
     private static Properties driverProperties(ConnectionSpec spec) {
         Properties p = spec.properties();
         p.putIfAbsent("ApplicationName", APPLICATION_NAME);
@@ -100,10 +97,6 @@ public final class TargetPool implements AutoCloseable {
         p.putIfAbsent("loginTimeout", p.getProperty("connectTimeout"));
         // A dead server must not hang a step forever: the socket gives up well after any statement_timeout.
         p.putIfAbsent("tcpKeepAlive", "true");
-        // A wide result (rows of megabytes) is fetched in batches that fit a quarter of the heap, not whole.
-        p.putIfAbsent("adaptiveFetch", "true");
-        p.putIfAbsent("adaptiveFetchMaximum", "1000");
-        p.putIfAbsent("maxResultBuffer", MAX_RESULT_BUFFER);
         return p;
     }
 

@@ -28,8 +28,10 @@ public final class StepContext {
     private static final String RESET_TIMEOUTS = "RESET statement_timeout; RESET lock_timeout";
     /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
     private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
-    /** Rows in the first batch of a result; later batches are sized by pgjdbc's adaptive fetch. */
-    static final int FIRST_FETCH_ROWS = 16;
+    /** One row first; then each batch holds as many rows as fit FETCH_BYTES at the widest row seen so far. */
+    static final int FIRST_FETCH_ROWS = 1;
+    static final long FETCH_BYTES = 32L << 20;
+    static final int MAX_FETCH_ROWS = 1000;
 
     private final Step step;
     private final TargetPool target;
@@ -121,7 +123,7 @@ public final class StepContext {
         refuseTransactionEnd(sql);
         return inTransaction(true, c -> {
             try (PreparedStatement ps = prepare(c, sql)) {
-                ps.setFetchSize(1000);
+                // prepare() fetches one row first; read() then sizes the batches to the widest row (up to 1000 rows).
                 return run(ps);
             }
         });
@@ -192,8 +194,8 @@ public final class StepContext {
         }
         long clientTimeout = step.timeout().isZero() ? 0 : step.timeout().plus(CLIENT_GRACE).toSeconds();
         ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, clientTimeout));
-        // Rows arrive a few at a time (in a transaction, which checks always are), so a wide result is never
-        // held whole; pgjdbc's adaptive fetch (TargetPool) then sizes later batches to its result buffer.
+        // Rows arrive in batches (in a transaction, which checks always are), so a wide result is never held
+        // whole: read() sizes each batch after the first row to FETCH_BYTES.
         ps.setFetchSize(FIRST_FETCH_ROWS);
         return ps;
     }
@@ -229,14 +231,22 @@ public final class StepContext {
         }
         List<List<Object>> rows = new ArrayList<>();
         long total = 0;
+        long widest = 0;
         while (rs.next()) {
             total++;
             if (rows.size() < ResultTable.MAX_ROWS) {
                 List<Object> row = new ArrayList<>(columns.size());
+                long width = 0;
                 for (int i = 1; i <= columns.size(); i++) {
-                    row.add(io.pgrunbook.report.CellLimit.bound(JdbcValues.read(rs, i)));
+                    Object value = JdbcValues.read(rs, i);
+                    width += value instanceof String s ? s.length() : 16;
+                    row.add(io.pgrunbook.report.CellLimit.bound(value));
                 }
                 rows.add(row);
+                if (width > widest) {
+                    widest = width;
+                    rs.setFetchSize((int) Math.max(1, Math.min(MAX_FETCH_ROWS, FETCH_BYTES / widest)));
+                }
             }
         }
         return new ResultTable(columns, rows, total, total > rows.size());
