@@ -123,7 +123,9 @@ public final class StepContext {
         refuseTransactionEnd(sql);
         return inTransaction(true, c -> {
             try (PreparedStatement ps = prepare(c, sql)) {
-                // prepare() fetches one row first; read() then sizes the batches to the widest row (up to 1000 rows).
+                // Rows arrive in batches (a read-only transaction keeps the cursor open), so a wide result is never
+                // held whole: one row first, then read() sizes each batch to the widest row, up to 1000 rows.
+                ps.setFetchSize(FIRST_FETCH_ROWS);
                 return run(ps);
             }
         });
@@ -194,9 +196,6 @@ public final class StepContext {
         }
         long clientTimeout = step.timeout().isZero() ? 0 : step.timeout().plus(CLIENT_GRACE).toSeconds();
         ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, clientTimeout));
-        // Rows arrive in batches (in a transaction, which checks always are), so a wide result is never held
-        // whole: read() sizes each batch after the first row to FETCH_BYTES.
-        ps.setFetchSize(FIRST_FETCH_ROWS);
         return ps;
     }
 
@@ -243,7 +242,7 @@ public final class StepContext {
                     row.add(io.pgrunbook.report.CellLimit.bound(value));
                 }
                 rows.add(row);
-                if (width > widest) {
+                if (width > widest && rs.getFetchSize() > 0) {
                     widest = width;
                     rs.setFetchSize((int) Math.max(1, Math.min(MAX_FETCH_ROWS, FETCH_BYTES / widest)));
                 }
