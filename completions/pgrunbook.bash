@@ -165,6 +165,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} types" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move plan" ];    then _picocli_pgrunbook_shardmove; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move run" ];    then _picocli_pgrunbook_shardmove; return $?; fi
@@ -193,37 +194,39 @@ function _complete_pgrunbook() {
   local cmds8=(ttl-sweep)
   local cmds9=(loadtest)
   local cmds10=(sandbox)
-  local cmds11=(completion)
-  local cmds12=(shard-move plan)
-  local cmds13=(shard-move run)
-  local cmds14=(shard-move status)
-  local cmds15=(shard-move cancel)
-  local cmds16=(migrate status)
-  local cmds17=(migrate up)
-  local cmds18=(migrate down)
-  local cmds19=(migrate validate)
-  local cmds20=(migrate baseline)
-  local cmds21=(migrate repair)
-  local cmds22=(migrate lint)
-  local cmds23=(sandbox start)
-  local cmds24=(sandbox status)
-  local cmds25=(sandbox stop)
+  local cmds11=(types)
+  local cmds12=(completion)
+  local cmds13=(shard-move plan)
+  local cmds14=(shard-move run)
+  local cmds15=(shard-move status)
+  local cmds16=(shard-move cancel)
+  local cmds17=(migrate status)
+  local cmds18=(migrate up)
+  local cmds19=(migrate down)
+  local cmds20=(migrate validate)
+  local cmds21=(migrate baseline)
+  local cmds22=(migrate repair)
+  local cmds23=(migrate lint)
+  local cmds24=(sandbox start)
+  local cmds25=(sandbox status)
+  local cmds26=(sandbox stop)
 
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_types; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
@@ -245,7 +248,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards shard-move rebalance backup verify-backup migrate ttl-sweep loadtest sandbox completion"
+  local commands="run plan validate-shards shard-move rebalance backup verify-backup migrate ttl-sweep loadtest sandbox types completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -267,6 +270,8 @@ function _picocli_pgrunbook_run() {
   local commands=""
   local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -287,10 +292,14 @@ function _picocli_pgrunbook_run() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -317,8 +326,8 @@ function _picocli_pgrunbook_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--set' '--db'"
+  local flag_opts="'--sandbox' '--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--set' '--db' '--target' '--sandbox-init'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -328,6 +337,15 @@ function _picocli_pgrunbook_plan() {
       ;;
     '--db')
       return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -356,6 +374,9 @@ function _picocli_pgrunbook_validateshards() {
   local commands=""
   local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--table' '--hash' '--sample-rows' '--probes' '--capacity' '--runbook' '--skew-factor' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -367,7 +388,9 @@ function _picocli_pgrunbook_validateshards() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--sample-rows')
       return
@@ -403,10 +426,14 @@ function _picocli_pgrunbook_validateshards() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -446,6 +473,9 @@ function _picocli_pgrunbook_rebalance() {
   local commands=""
   local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--strategy' '--threshold' '--shard-transfer-mode' '--drain-node' '--max-time' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local MODE_option_args=("auto" "force_logical" "block_writes") # --shard-transfer-mode values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -457,7 +487,9 @@ function _picocli_pgrunbook_rebalance() {
       return
       ;;
     '--shard-transfer-mode')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
       ;;
     '--drain-node')
       return
@@ -478,10 +510,14 @@ function _picocli_pgrunbook_rebalance() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -503,6 +539,8 @@ function _picocli_pgrunbook_backup() {
   local commands=""
   local flag_opts="'--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -562,10 +600,14 @@ function _picocli_pgrunbook_backup() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -587,6 +629,8 @@ function _picocli_pgrunbook_verifybackup() {
   local commands=""
   local flag_opts="'--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -631,10 +675,14 @@ function _picocli_pgrunbook_verifybackup() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -682,6 +730,8 @@ function _picocli_pgrunbook_ttlsweep() {
   local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--strategy' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local HOW_option_args=("auto" "index" "blocks") # --strategy values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -758,10 +808,14 @@ function _picocli_pgrunbook_ttlsweep() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -783,6 +837,8 @@ function _picocli_pgrunbook_loadtest() {
   local commands=""
   local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--html' '--baseline' '--baseline-tolerance' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -830,10 +886,14 @@ function _picocli_pgrunbook_loadtest() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -871,6 +931,24 @@ function _picocli_pgrunbook_sandbox() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `types` subcommand.
+function _picocli_pgrunbook_types() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--markdown' '-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `completion` subcommand.
 function _picocli_pgrunbook_completion() {
   # Get completion data
@@ -879,11 +957,17 @@ function _picocli_pgrunbook_completion() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+  local SHELL_pos_param_args=("bash" "zsh") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "completion" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SHELL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -898,6 +982,9 @@ function _picocli_pgrunbook_shardmove_plan() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -912,13 +999,19 @@ function _picocli_pgrunbook_shardmove_plan() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -940,6 +1033,9 @@ function _picocli_pgrunbook_shardmove_run() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report' '--batch-size' '--pause' '--grace' '--map-file'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -954,13 +1050,19 @@ function _picocli_pgrunbook_shardmove_run() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--batch-size')
       return
@@ -994,6 +1096,9 @@ function _picocli_pgrunbook_shardmove_status() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1008,13 +1113,19 @@ function _picocli_pgrunbook_shardmove_status() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1036,6 +1147,9 @@ function _picocli_pgrunbook_shardmove_cancel() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1050,13 +1164,19 @@ function _picocli_pgrunbook_shardmove_cancel() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1078,6 +1198,8 @@ function _picocli_pgrunbook_migrate_status() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1107,10 +1229,14 @@ function _picocli_pgrunbook_migrate_status() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1132,6 +1258,8 @@ function _picocli_pgrunbook_migrate_up() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1161,10 +1289,14 @@ function _picocli_pgrunbook_migrate_up() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1201,6 +1333,8 @@ function _picocli_pgrunbook_migrate_down() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--steps'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1230,10 +1364,14 @@ function _picocli_pgrunbook_migrate_down() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1273,6 +1411,8 @@ function _picocli_pgrunbook_migrate_validate() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1302,10 +1442,14 @@ function _picocli_pgrunbook_migrate_validate() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1327,6 +1471,8 @@ function _picocli_pgrunbook_migrate_baseline() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--version'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1356,10 +1502,14 @@ function _picocli_pgrunbook_migrate_baseline() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1396,6 +1546,8 @@ function _picocli_pgrunbook_migrate_repair() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1425,10 +1577,14 @@ function _picocli_pgrunbook_migrate_repair() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1462,6 +1618,8 @@ function _picocli_pgrunbook_migrate_lint() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1491,10 +1649,14 @@ function _picocli_pgrunbook_migrate_lint() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
