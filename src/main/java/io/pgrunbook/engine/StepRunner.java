@@ -47,7 +47,7 @@ final class StepRunner {
             return result(step, targetName, Status.ERROR, start, down.orElse("target '" + targetName + "' is unavailable: it was not opened"),
                     Evidence.none(), null, 0);
         }
-        StepContext context = new StepContext(step, target, pools, vars, cancellation);
+        StepContext context = new StepContext(step, target, pools, vars, cancellation, health);
         try {
             Optional<String> skip = unmet(step.when(), context);
             if (skip.isPresent()) {
@@ -101,7 +101,7 @@ final class StepRunner {
 
     /** A step that needs no connection (it reads files only): run once, no retries on SQL errors to speak of. */
     private StepResult runWithoutDatabase(Step step, StepType type, String targetName, Map<String, Object> vars, Instant start) {
-        StepContext context = new StepContext(step, targetName, pools, vars, cancellation);
+        StepContext context = new StepContext(step, targetName, pools, vars, cancellation, health);
         try {
             return judge(step, targetName, start, type.execute(context), 1);
         } catch (io.pgrunbook.error.PgRunbookException e) {
