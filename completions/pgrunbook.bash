@@ -541,7 +541,7 @@ function _picocli_pgrunbook_backup() {
 
   local commands=""
   local flag_opts="'--physical' '--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--pg-basebackup' '--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--pg-basebackup' '--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
@@ -585,6 +585,9 @@ function _picocli_pgrunbook_backup() {
       return
       ;;
     '--pg-dump')
+      return
+      ;;
+    '--manifest-key-file')
       return
       ;;
     '--timeout')
@@ -631,7 +634,7 @@ function _picocli_pgrunbook_verifybackup() {
 
   local commands=""
   local flag_opts="'--pitr' '--no-amcheck' '--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--latest' '--pgbackrest-stanza' '--archive' '--pgbackrest-config' '--target-time' '--target-lsn' '--target-name' '--max-rto' '--max-rpo' '--database' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--latest' '--pgbackrest-stanza' '--archive' '--pgbackrest-config' '--target-time' '--target-lsn' '--target-name' '--max-rto' '--max-rpo' '--database' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
@@ -687,6 +690,9 @@ function _picocli_pgrunbook_verifybackup() {
       return
       ;;
     '--pg-restore')
+      return
+      ;;
+    '--manifest-key-file')
       return
       ;;
     '--timeout')

@@ -79,6 +79,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--pg-dump", paramLabel = "PATH", description = "pg_dump to use (default: the PostgreSQL installation found).")
     String pgDump;
 
+    @Option(names = "--manifest-key-file", paramLabel = "FILE", description = "A file holding a key: signs the manifest with HMAC-SHA256 "
+            + "(tamper evidence; default: $PGRUNBOOK_MANIFEST_KEY_FILE).")
+    String manifestKeyFile;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", description = "statement_timeout for the backup's own queries (default 6h).")
     String timeout;
 
@@ -119,6 +123,7 @@ final class BackupCommand implements Callable<Integer> {
         putIf(with, "keep_days", keepDays);
         putIf(with, "name", name);
         putIf(with, "pg_dump", pgDump);
+        BackupCommand.putIf(with, "manifest_key_file", manifestKeyFile != null ? manifestKeyFile : app.env().get("PGRUNBOOK_MANIFEST_KEY_FILE"));
         return BuiltIn.run(app, spec, output, targets, "backup", "backup", with, timeout, dryRun, true);
     }
 

@@ -7,7 +7,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM during a run: the first cancels the run (statements are cancelled on
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP during a run: the first cancels the run (statements are cancelled on
  * the server and the partial report is written); a second one ends the process at once.
  */
 final class Interrupts implements AutoCloseable {
@@ -28,7 +28,8 @@ final class Interrupts implements AutoCloseable {
                     + "(press Ctrl-C again to quit at once)");
             cancel.run();
         };
-        for (String name : List.of("INT", "TERM")) {
+        // SIGHUP (a closed ssh session) is handled like SIGTERM: the run is cancelled and its children stopped.
+        for (String name : List.of("INT", "TERM", "HUP")) {
             try {
                 Signal signal = new Signal(name);
                 interrupts.previous.add(Signal.handle(signal, handler));

@@ -55,6 +55,7 @@ final class RunbookInvocation {
         this.targets = targets;
         Logging.configure(output.verbose);
         redactor.register(app.env().get("PGPASSWORD"));
+        RedactingEncoder.use(redactor);
     }
 
     void previewHint(String hint) {

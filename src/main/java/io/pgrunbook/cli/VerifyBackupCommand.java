@@ -102,6 +102,10 @@ final class VerifyBackupCommand implements Callable<Integer> {
     @Option(names = "--pg-restore", paramLabel = "PATH", description = "pg_restore to use (default: the PostgreSQL installation found).")
     String pgRestore;
 
+    @Option(names = "--manifest-key-file", paramLabel = "FILE", description = "A file holding a key: checks the manifest with HMAC-SHA256 "
+            + "(tamper evidence; default: $PGRUNBOOK_MANIFEST_KEY_FILE).")
+    String manifestKeyFile;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "6h", description = "statement_timeout for the drill's own queries (default 6h).")
     String timeout;
 
@@ -146,6 +150,7 @@ final class VerifyBackupCommand implements Callable<Integer> {
             with.put("checks", checks);
         }
         BackupCommand.putIf(with, "pg_restore", pgRestore);
+        BackupCommand.putIf(with, "manifest_key_file", manifestKeyFile != null ? manifestKeyFile : app.env().get("PGRUNBOOK_MANIFEST_KEY_FILE"));
         return BuiltIn.run(app, spec, output, targets, "verify-backup", "verify-backup", with, timeout, dryRun,
                 yes || noDrill || targets.sandbox);
     }

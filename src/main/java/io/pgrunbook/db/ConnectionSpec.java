@@ -78,6 +78,23 @@ public final class ConnectionSpec {
         }
     }
 
+    /**
+     * Checks that a connection string can be read (its form and keywords) without resolving it: no
+     * service file or environment is consulted, so a runbook can be checked where it is written.
+     *
+     * @throws PgRunbookException (exit code INVALID) naming what is wrong; its message never holds a password
+     */
+    public static void checkSyntax(String text) {
+        String input = text == null ? "" : text.strip();
+        Redactor redactor = new Redactor();
+        try {
+            GivenConninfo given = read(input);
+            redactor.register(given.keyword("password"));
+        } catch (PgRunbookException e) {
+            throw new PgRunbookException(e.exitCode(), redactor.redact(e.getMessage()));
+        }
+    }
+
     private static GivenConninfo read(String input) {
         if (input.isEmpty()) {
             return GivenConninfo.empty();
@@ -178,6 +195,54 @@ public final class ConnectionSpec {
             query.add("service=" + percentEncode(service));
         }
         return out.append(query).toString();
+    }
+
+    /** pgjdbc properties of a jdbc:postgresql URL that libpq has under another name (as PG* variables). */
+    private static final Map<String, String> JDBC_PARAM_ENV = Map.of(
+            "sslmode", "PGSSLMODE", "sslrootcert", "PGSSLROOTCERT", "sslcert", "PGSSLCERT", "sslkey", "PGSSLKEY",
+            "connectTimeout", "PGCONNECT_TIMEOUT", "options", "PGOPTIONS", "ApplicationName", "PGAPPNAME");
+    private static final Map<String, String> JDBC_TARGET_SERVER_TYPE = Map.of("any", "any", "primary", "primary",
+            "master", "primary", "secondary", "standby", "slave", "standby", "preferSecondary", "prefer-standby",
+            "preferSlave", "prefer-standby");
+
+    /**
+     * This target as libpq's environment variables, for a child tool (pg_dump, pg_restore...): host,
+     * port, user, database, password, service, application name and every setting given (sslmode,
+     * sslrootcert, sslcert, sslkey, connect_timeout, options, target_session_attrs), so the child
+     * connects exactly as pgrunbook does. Settings a service defines are left to libpq, which reads
+     * the same service (PGSERVICE). Holds the password: never print it.
+     */
+    public Map<String, String> libpqEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGHOST", String.join(",", hosts));
+        env.put("PGPORT", String.join(",", ports.stream().map(String::valueOf).toList()));
+        env.put("PGUSER", user);
+        env.put("PGDATABASE", database);
+        if (password != null) {
+            env.put("PGPASSWORD", password);
+        }
+        if (service != null) {
+            env.put("PGSERVICE", service);
+        }
+        env.put("PGAPPNAME", applicationName);
+        for (ConninfoSettings.Setting setting : ConninfoSettings.ALL) {
+            String value = libpqSettings.get(setting.libpqName());
+            if (value != null) {
+                env.put(setting.envVar(), value);
+            }
+        }
+        jdbcParams.forEach((key, value) -> {
+            if (JDBC_PARAM_ENV.containsKey(key) && !key.equals("ApplicationName")) {
+                env.put(JDBC_PARAM_ENV.get(key), value);
+            } else if (key.equals("targetServerType") && JDBC_TARGET_SERVER_TYPE.containsKey(value)) {
+                env.put("PGTARGETSESSIONATTRS", JDBC_TARGET_SERVER_TYPE.get(value));
+            }
+        });
+        // pgjdbc's ssl=true without an sslmode means verify-full: the child must not verify less.
+        if ("true".equalsIgnoreCase(jdbcParams.get("ssl")) && !jdbcParams.containsKey("sslmode")) {
+            env.put("PGSSLMODE", "verify-full");
+        }
+        return env;
     }
 
     /** The libpq settings given (sslmode, sslrootcert, ...), under libpq's names, for child tools. */

@@ -48,7 +48,7 @@ public final class Engine {
     public RunReport run(Runbook runbook, RunOptions options, Cancellation cancellation) {
         Instant start = Instant.now();
         Map<String, ConnectionSpec> specs = new LinkedHashMap<>();
-        for (String name : usedTargets(runbook, registry)) {
+        for (String name : connectedTargets(runbook, registry)) {
             TargetSpec t = runbook.targets().get(name);
             specs.put(name, ConnectionSpec.parse(t.connection(), options.env()));
         }
@@ -65,7 +65,7 @@ public final class Engine {
                 return notRun(runbook, options, start, specs, pools, tooOld, ExitCode.CANNOT_RUN);
             }
             AdvisoryLock lock = null;
-            if (options.lock()) {
+            if (options.lock() && !specs.isEmpty()) {
                 String lockName = specs.containsKey(runbook.defaultTarget()) ? runbook.defaultTarget() : specs.keySet().iterator().next();
                 TargetPool lockTarget = pools.get(lockName);
                 if (lockTarget == null) {
@@ -173,6 +173,20 @@ public final class Engine {
         for (Step s : runbook.steps()) {
             used.addAll(s.targets());
             registry.find(s.type()).ifPresent(t -> used.addAll(t.otherTargets(s)));
+        }
+        used.retainAll(runbook.targets().keySet());
+        return used;
+    }
+
+    /** The used targets that some step needs a connection to (a step with a condition always does). */
+    static Set<String> connectedTargets(Runbook runbook, StepRegistry registry) {
+        Set<String> used = new LinkedHashSet<>();
+        for (Step s : runbook.steps()) {
+            boolean needs = s.when() != null || registry.find(s.type()).map(t -> t.needsDatabase(s)).orElse(true);
+            if (needs) {
+                used.addAll(s.targets());
+                registry.find(s.type()).ifPresent(t -> used.addAll(t.otherTargets(s)));
+            }
         }
         used.retainAll(runbook.targets().keySet());
         return used;

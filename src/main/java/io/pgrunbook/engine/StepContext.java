@@ -29,6 +29,10 @@ public final class StepContext {
     private static final String REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
     /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
     private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
+    /** One row first; then each batch holds as many rows as fit FETCH_BYTES at the widest row seen so far. */
+    static final int FIRST_FETCH_ROWS = 1;
+    static final long FETCH_BYTES = 32L << 20;
+    static final int MAX_FETCH_ROWS = 1000;
 
     private final Step step;
     private final TargetPool target;
@@ -36,11 +40,25 @@ public final class StepContext {
     private final Map<String, Object> vars;
     private final Cancellation cancellation;
     private final TargetHealth health;
+    private final String targetName;
 
     StepContext(Step step, TargetPool target, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation,
             TargetHealth health) {
         this.step = step;
         this.target = target;
+        this.targetName = target.name();
+        this.allTargets = allTargets;
+        this.vars = vars;
+        this.cancellation = cancellation;
+        this.health = health;
+    }
+
+    /** A context with no connection, for a step that needs none ({@link StepType#needsDatabase}). */
+    StepContext(Step step, String targetName, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation,
+            TargetHealth health) {
+        this.step = step;
+        this.target = null;
+        this.targetName = targetName;
         this.allTargets = allTargets;
         this.vars = vars;
         this.cancellation = cancellation;
@@ -71,12 +89,12 @@ public final class StepContext {
      * behind it did not answer a probe), so later steps use it instead of finding it out again.
      */
     public void note(String key, Object value) {
-        health.note(target.name(), key, value);
+        health.note(targetName, key, value);
     }
 
     /** What an earlier step of this run noted about this target under {@code key}. */
     public java.util.Optional<Object> noted(String key) {
-        return health.noted(target.name(), key);
+        return health.noted(targetName, key);
     }
 
     /** The names of the runbook's open targets, in declaration order. */
@@ -91,7 +109,7 @@ public final class StepContext {
     public io.pgrunbook.db.ConnectionSpec connectionSpec() {
         // A child tool's session settings (pg_dump's search_path = '', row_security = off) would land on
         // a server connection other clients are handed next: refused behind transaction pooling.
-        io.pgrunbook.db.PoolerRefusal.check(target, step.id(), step.type());
+        io.pgrunbook.db.PoolerRefusal.check(connected(), step.id(), step.type());
         return target.spec();
     }
 
@@ -119,11 +137,18 @@ public final class StepContext {
     }
 
     public String targetName() {
-        return target.name();
+        return targetName;
     }
 
     public ServerInfo server() {
-        return target.serverInfo();
+        return connected().serverInfo();
+    }
+
+    private TargetPool connected() {
+        if (target == null) {
+            throw new IllegalStateException("step '" + step.id() + "' declared it needs no database, yet asked for one");
+        }
+        return target;
     }
 
     public Map<String, Object> vars() {
@@ -139,7 +164,9 @@ public final class StepContext {
         refuseTransactionEnd(sql);
         return inTransaction(true, c -> {
             try (PreparedStatement ps = prepare(c, sql)) {
-                ps.setFetchSize(1000);
+                // Rows arrive in batches (a read-only transaction keeps the cursor open), so a wide result is never
+                // held whole: one row first, then read() sizes each batch to the widest row, up to 1000 rows.
+                ps.setFetchSize(FIRST_FETCH_ROWS);
                 return run(ps);
             }
         });
@@ -268,14 +295,22 @@ public final class StepContext {
         }
         List<List<Object>> rows = new ArrayList<>();
         long total = 0;
+        long widest = 0;
         while (rs.next()) {
             total++;
             if (rows.size() < ResultTable.MAX_ROWS) {
                 List<Object> row = new ArrayList<>(columns.size());
+                long width = 0;
                 for (int i = 1; i <= columns.size(); i++) {
-                    row.add(JdbcValues.read(rs, i));
+                    Object value = JdbcValues.read(rs, i);
+                    width += value instanceof String s ? s.length() : 16;
+                    row.add(io.pgrunbook.report.CellLimit.bound(value));
                 }
                 rows.add(row);
+                if (width > widest && rs.getFetchSize() > 0) {
+                    widest = width;
+                    rs.setFetchSize((int) Math.max(1, Math.min(MAX_FETCH_ROWS, FETCH_BYTES / widest)));
+                }
             }
         }
         return new ResultTable(columns, rows, total, total > rows.size());

@@ -40,6 +40,9 @@ final class StepRunner {
             return result(step, targetName, Status.SKIP, start, "not run: interrupted", Evidence.none(), null, 0);
         }
         Optional<String> down = health.downMessage(targetName, step.id());
+        if (target == null && down.isEmpty() && step.when() == null && !type.needsDatabase(step)) {
+            return runWithoutDatabase(step, type, targetName, vars, start);
+        }
         if (down.isPresent() || target == null) {
             return result(step, targetName, Status.ERROR, start, down.orElse("target '" + targetName + "' is unavailable: it was not opened"),
                     Evidence.none(), null, 0);
@@ -93,6 +96,21 @@ final class StepRunner {
                 return result(step, targetName, Status.ERROR, start, "step type '" + step.type() + "' failed: " + e,
                         Evidence.none(), null, attempt);
             }
+        }
+    }
+
+    /** A step that needs no connection (it reads files only): run once, no retries on SQL errors to speak of. */
+    private StepResult runWithoutDatabase(Step step, StepType type, String targetName, Map<String, Object> vars, Instant start) {
+        StepContext context = new StepContext(step, targetName, pools, vars, cancellation, health);
+        try {
+            return judge(step, targetName, start, type.execute(context), 1);
+        } catch (io.pgrunbook.error.PgRunbookException e) {
+            StepResult r = result(step, targetName, Status.ERROR, start, e.getMessage(), Evidence.none(), null, 1);
+            return new StepResult(r.stepId(), r.name(), r.type(), r.target(), r.severity(), r.status(), r.startedAt(),
+                    r.duration(), r.message(), r.evidence(), r.sqlState(), r.attempts(), r.children(), r.metrics(), e.exitCode());
+        } catch (Exception e) {
+            LOG.debug("step {} failed with an unexpected exception", step.id(), e);
+            return result(step, targetName, Status.ERROR, start, "step type '" + step.type() + "' failed: " + e, Evidence.none(), null, 1);
         }
     }
 

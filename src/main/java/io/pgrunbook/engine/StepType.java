@@ -24,6 +24,15 @@ public interface StepType extends StepKind {
     }
 
     /**
+     * Whether the step needs a connection to its target. A step that only reads files (verify-backup
+     * without its drill) says no: the engine then opens no connection for it, so it runs with no
+     * database at all ({@link StepContext#connectionSpec()} and {@link StepContext#server()} are then unavailable).
+     */
+    default boolean needsDatabase(Step step) {
+        return true;
+    }
+
+    /**
      * Whether this step changes the database: by default what {@link #writes()} says of the type; a type
      * whose parameters choose between reading and writing (e.g. an action: plan or run) says it per step,
      * so a read-only step is neither shown as WRITES nor asked to be confirmed.

@@ -16,8 +16,13 @@ public final class Problems {
         return list.isEmpty();
     }
 
+    /** A read-only view, not a copy: callers that only count must not pay for the whole list. */
     public List<Problem> list() {
-        return List.copyOf(list);
+        return java.util.Collections.unmodifiableList(list);
+    }
+
+    public int size() {
+        return list.size();
     }
 
     /** Throws when anything was collected, with the problems in file order. */

@@ -18,9 +18,13 @@ public final class RunbookInvalidException extends PgRunbookException {
         return problems;
     }
 
+    /** At most this many are printed: a generated file with 20,000 faulty steps needs the first few, not a flood. */
+    static final int MAX_SHOWN = 50;
+
     private static String format(List<Problem> problems) {
         String count = problems.size() == 1 ? "1 problem" : problems.size() + " problems";
-        return "invalid runbook (" + count + "):\n"
-                + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
+        String shown = problems.stream().limit(MAX_SHOWN).map(p -> "  " + p).collect(Collectors.joining("\n"));
+        return "invalid runbook (" + count + "):\n" + shown + (problems.size() > MAX_SHOWN
+                ? "\n  ... and " + (problems.size() - MAX_SHOWN) + " more problems: fix these first" : "");
     }
 }

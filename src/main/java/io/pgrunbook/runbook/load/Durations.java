@@ -38,20 +38,30 @@ public final class Durations {
             default -> BigDecimal.valueOf(86_400_000);
         };
         try {
-            return Optional.of(Duration.ofMillis(amount.multiply(millisPerUnit).setScale(0, RoundingMode.DOWN).longValueExact()));
+            // Rounded up: a positive amount stays positive (0.4ms is 1ms, never the "0" that means no limit).
+            return Optional.of(Duration.ofMillis(amount.multiply(millisPerUnit).setScale(0, RoundingMode.UP).longValueExact()));
         } catch (ArithmeticException tooLong) {
             return Optional.empty();
         }
     }
 
-    /** The form PostgreSQL accepts for statement_timeout and lock_timeout. */
+    /**
+     * The form PostgreSQL accepts for statement_timeout and lock_timeout, in whole milliseconds rounded
+     * up: PostgreSQL reads 0 as "no limit", so only a zero duration may become 0.
+     */
     public static String toSetting(Duration d) {
-        return d.toMillis() + "ms";
+        return ceilMillis(d) + "ms";
+    }
+
+    /** Whole milliseconds, rounded up: any positive duration is at least 1. */
+    public static long ceilMillis(Duration d) {
+        long ms = d.toMillis();
+        return d.minusMillis(ms).isZero() || d.isNegative() ? ms : ms + 1;
     }
 
     /** Short human form for plans and reports. */
     public static String show(Duration d) {
-        long ms = d.toMillis();
+        long ms = ceilMillis(d);
         if (ms == 0) {
             return "0";
         }

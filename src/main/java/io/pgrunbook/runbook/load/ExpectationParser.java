@@ -24,13 +24,13 @@ final class ExpectationParser {
     }
 
     Optional<Expectation> parse(Node node) {
-        int before = yaml.problems().list().size();
+        int before = yaml.problems().size();
         Optional<Map<String, NodeTuple>> entries = yaml.mapping(node, "expect", KEYS);
         if (entries.isEmpty()) {
             return Optional.empty();
         }
         // An unknown or duplicate key was already reported: "nothing to check" would only repeat it.
-        boolean keysOk = yaml.problems().list().size() == before;
+        boolean keysOk = yaml.problems().size() == before;
         List<Assertion> assertions = new ArrayList<>();
         int maxRows = Expectation.DEFAULT_MAX_ROWS;
         boolean ok = true;

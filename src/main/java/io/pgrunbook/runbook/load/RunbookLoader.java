@@ -13,7 +13,6 @@ import io.pgrunbook.runbook.StepCatalog;
 import io.pgrunbook.runbook.TargetSpec;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,19 +68,30 @@ public final class RunbookLoader {
     }
 
     public Runbook load(Path file, Map<String, String> sets, Map<String, String> env) {
-        String text;
+        byte[] bytes;
+        Problems problems = new Problems();
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // The size first: an 11 MB file must not be parsed (or even held twice) to be refused.
+            if (!YamlLimits.sizeAllowed(Files.size(file), file.toString(), problems)) {
+                problems.throwIfAny();
+            }
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw PgRunbookException.invalid("runbook file not found: " + file);
         } catch (IOException e) {
             throw PgRunbookException.invalid("cannot read runbook " + file + ": " + e.getMessage());
         }
+        String text = YamlLimits.decode(bytes, file.toString(), problems).orElse(null);
+        problems.throwIfAny();
         return parse(text, file.toString(), sets, env);
     }
 
     public Runbook parse(String text, String fileName, Map<String, String> sets, Map<String, String> env) {
         Problems problems = new Problems();
+        if (YamlLimits.sizeAllowed(text.length(), fileName, problems)) {
+            YamlLimits.withinLimits(text, fileName, loaderOptions(), problems);
+        }
+        problems.throwIfAny();
         Node root = compose(text, fileName, problems);
         problems.throwIfAny();
         YamlReader yaml = new YamlReader(fileName, text, problems);
@@ -147,12 +157,18 @@ public final class RunbookLoader {
         return value;
     }
 
-    private static Node compose(String text, String fileName, Problems problems) {
+    private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(20);
         options.setAllowDuplicateKeys(true); // reported by YamlReader with both locations
+        options.setAllowRecursiveKeys(false);
+        options.setCodePointLimit(YamlLimits.MAX_BYTES + 1);
+        return options;
+    }
+
+    private static Node compose(String text, String fileName, Problems problems) {
         try {
-            return new Yaml(options).compose(new StringReader(text));
+            return new Yaml(loaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             SourceLocation at = e.getProblemMark() != null
                     ? new SourceLocation(fileName, e.getProblemMark().getLine() + 1, e.getProblemMark().getColumn() + 1)
@@ -296,6 +312,7 @@ public final class RunbookLoader {
                             + "the file; use ~/.pgpass, PGPASSWORD, a pg_service.conf service, or ${env:NAME}");
                 } else {
                     connection = yaml.string(urlNode, "target '" + name + "' url").orElse("");
+                    requireReadable(connection, name, urlNode, yaml);
                 }
             }
             targets.put(name, new TargetSpec(name, connection, min, max, yaml.at(t.getKeyNode())));
@@ -304,6 +321,18 @@ public final class RunbookLoader {
             targets.put(IMPLICIT_TARGET, new TargetSpec(IMPLICIT_TARGET, "", 1, 4, SourceLocation.unknown(yaml.file())));
         }
         return targets;
+    }
+
+    /** A connection string that cannot be read (an unknown keyword, a bad port) is reported where it is written. */
+    private static void requireReadable(String connection, String target, Node urlNode, YamlReader yaml) {
+        if (connection.isBlank()) {
+            return;
+        }
+        try {
+            io.pgrunbook.db.ConnectionSpec.checkSyntax(connection);
+        } catch (PgRunbookException e) {
+            yaml.problem(urlNode, "target '" + target + "' url: " + e.getMessage());
+        }
     }
 
     private static StepDefaults defaults(Node node, YamlReader yaml) {

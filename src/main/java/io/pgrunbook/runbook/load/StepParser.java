@@ -49,6 +49,9 @@ final class StepParser {
         this.defaults = defaults;
     }
 
+    /** Steps are no longer checked once this many problems are known (each is still reported with its location). */
+    static final int MAX_PROBLEMS = 1000;
+
     List<Step> parse(Node node, String defaultTarget) {
         if (!(node instanceof SequenceNode seq)) {
             yaml.problem(node, "steps must be a list of steps (each starting with '- id: ...'), got " + YamlReader.describe(node));
@@ -60,6 +63,11 @@ final class StepParser {
         List<Step> steps = new ArrayList<>();
         Map<String, Node> seenIds = new HashMap<>();
         for (Node item : seq.getValue()) {
+            if (yaml.problems().size() >= MAX_PROBLEMS) {
+                // A generated file with thousands of faulty steps needs its first problems, not all of them.
+                yaml.problem(item, "stopped checking here after " + MAX_PROBLEMS + " problems: fix those first");
+                break;
+            }
             parseStep(item, defaultTarget, seenIds).ifPresent(steps::add);
         }
         return steps;
@@ -71,7 +79,7 @@ final class StepParser {
             return Optional.empty();
         }
         Map<String, NodeTuple> e = entries.get();
-        int before = yaml.problems().list().size();
+        int before = yaml.problems().size();
 
         String id = null;
         if (!e.containsKey("id")) {
@@ -134,7 +142,7 @@ final class StepParser {
             }
         }
 
-        if (yaml.problems().list().size() > before || id == null || kind == null) {
+        if (yaml.problems().size() > before || id == null || kind == null) {
             return Optional.empty();
         }
         Step step = new Step(id, name, kind.name(), targets, fanOut, parallel, sql, with, expect, severity, message,

@@ -29,10 +29,14 @@ final class ArchiveScanner {
     record Scanned(String path, long size, String sha256, long rows) {}
 
     /** Every regular file under {@code root} except the manifest, in path order. */
+    /** The manifest, its digest and the partial's owner record describe the backup; they are not part of it. */
+    private static final java.util.Set<String> NOT_ARCHIVE = java.util.Set.of(BackupManifest.FILE_NAME, ManifestDigest.FILE_NAME,
+            PartialOwner.FILE_NAME);
+
     static List<Path> files(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(p -> !root.relativize(p).toString().equals(BackupManifest.FILE_NAME))
+                    .filter(p -> !NOT_ARCHIVE.contains(root.relativize(p).toString()))
                     .sorted().toList();
         }
     }

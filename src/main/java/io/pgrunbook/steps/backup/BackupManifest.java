@@ -21,6 +21,8 @@ import java.util.Map;
  * @param format   directory, custom or tenant
  * @param archive  the path pg_restore reads (dump, dump.pgdump, schema.pgdump)
  * @param objects  indexes, constraints and row-level-security policies that existed at backup time
+ * @param systemIdentifier the server's pg_control system identifier (null when the role may not read it)
+ * @param databaseOid      the OID of the database dumped, on that server
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BackupManifest(
@@ -40,7 +42,17 @@ record BackupManifest(
         @JsonProperty("tenant") Tenant tenant,
         @JsonProperty("files") List<FileEntry> files,
         @JsonProperty("tables") List<TableEntry> tables,
-        @JsonProperty("objects") List<String> objects) {
+        @JsonProperty("objects") List<String> objects,
+        @JsonProperty("system_identifier") String systemIdentifier,
+        @JsonProperty("database_oid") Long databaseOid) {
+
+    /** A manifest without the server's identity (older callers). */
+    BackupManifest(int manifestVersion, String backup, String tool, String pgDumpVersion, String serverVersion, String database,
+            String target, String startedAt, String finishedAt, String walLsn, String format, String archive,
+            Map<String, Object> options, Tenant tenant, List<FileEntry> files, List<TableEntry> tables, List<String> objects) {
+        this(manifestVersion, backup, tool, pgDumpVersion, serverVersion, database, target, startedAt, finishedAt, walLsn,
+                format, archive, options, tenant, files, tables, objects, null, null);
+    }
 
     static final String FILE_NAME = "manifest.json";
     static final int VERSION = 1;
@@ -62,14 +74,15 @@ record BackupManifest(
 
     record Tenant(@JsonProperty("column") String column, @JsonProperty("value") String value) {}
 
-    /** Writes the manifest and forces it to disk before anyone may rename the backup into place. */
-    void writeSynced(Path directory) throws IOException {
+    /** Writes the manifest and forces it to disk before anyone may rename the backup into place; returns its bytes. */
+    byte[] writeSynced(Path directory) throws IOException {
         Path file = directory.resolve(FILE_NAME);
         byte[] bytes = JSON.writeValueAsBytes(this);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
         }
+        return bytes;
     }
 
     /** Reads a backup's manifest, or says precisely why it cannot be read. */

@@ -15,6 +15,14 @@ final class BackupSql {
             + " AND (CASE WHEN strpos(?, '.') > 0 THEN n.nspname || '.' || c.relname ELSE c.relname END) LIKE ? ORDER BY 1, 2";
 
     /**
+     * Which server and which database this is: the cluster's system identifier (when the role may read
+     * pg_control_system()) and the database's OID, recorded so a backup says exactly what it holds.
+     */
+    static final String IDENTITY = "SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE') "
+            + "THEN (SELECT system_identifier FROM pg_control_system())::text END, "
+            + "(SELECT oid FROM pg_database WHERE datname = current_database())::bigint";
+
+    /**
      * What a table subset needs beside the matched tables so that it restores on its own: every
      * partition and inheritance child below them (pg_dump -t takes a parent alone, and a partitioned
      * table's rows are all in its partitions), and the sequences they own or whose nextval() their

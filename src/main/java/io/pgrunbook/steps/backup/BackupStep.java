@@ -106,10 +106,12 @@ public final class BackupStep implements StepType {
         Path root = context.step().fanOut() ? o.dir().resolve(BackupLayout.safePrefix(context.targetName())) : o.dir();
         prepareDestination(root);
         String prefix = BackupLayout.safePrefix(o.name() != null ? o.name() : context.server().database());
+        byte[] manifestKey = ManifestDigest.readKey((String) context.step().with().get("manifest_key_file"));
         try (AutoCloseable ignored = BackupLayout.lock(root)) {
+            List<String> cleaned = PartialOwner.cleanStale(root);
             Dump.Result dump;
             try {
-                dump = new Dump(context, o, pgDump, pgRestore, root, prefix).run();
+                dump = new Dump(context, o, pgDump, pgRestore, root, prefix, manifestKey).run();
             } catch (IOException e) {
                 String why = e.getMessage() + java.util.Arrays.stream(e.getSuppressed()).map(s -> "; " + s.getMessage())
                         .collect(java.util.stream.Collectors.joining());
@@ -122,6 +124,7 @@ public final class BackupStep implements StepType {
                 BackupLayout.deleteTree(old.directory());
                 removed.add(old.directory().getFileName().toString());
             }
+            removed.addAll(cleaned.stream().map(p -> p + " (stale partial of a dead run)").toList());
             return outcome(context, dump, removed, BackupLayout.partials(root));
         }
     }
@@ -154,17 +157,7 @@ public final class BackupStep implements StepType {
     }
 
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return io.pgrunbook.report.CellLimit.size(n);
     }
 
     /** Renames the synced partial into place, then syncs the parent so the rename survives a crash. */

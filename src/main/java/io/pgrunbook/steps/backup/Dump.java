@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -30,12 +32,13 @@ final class Dump {
     static final String DIRECTORY_ARCHIVE = "dump";
     static final String CUSTOM_ARCHIVE = "dump.pgdump";
     static final String TENANT_ARCHIVE = "schema.pgdump";
+    private static final Pattern DUMPED_DATABASE = Pattern.compile("^;\\s+dbname: (.*)$");
 
     record Result(Path directory, BackupManifest manifest, Duration duration) {}
 
     /** What the server said before the dump: which tables, how big, where the WAL was, which objects exist. */
     private record Prelude(List<Table> include, List<Table> exclude, long estimate, String walLsn, List<String[]> objects,
-            List<String[]> foreignKeys) {}
+            List<String[]> foreignKeys, String systemIdentifier, Long databaseOid) {}
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dump.class);
 
@@ -45,8 +48,15 @@ final class Dump {
     private final PgTool pgRestore;
     private final Path root;
     private final String prefix;
+    private final byte[] manifestKey;
 
     Dump(StepContext context, BackupOptions o, PgTool pgDump, PgTool pgRestore, Path root, String prefix) {
+        this(context, o, pgDump, pgRestore, root, prefix, null);
+    }
+
+    /** @param manifestKey the HMAC key that signs the manifest's digest, or null for a plain SHA-256 */
+    Dump(StepContext context, BackupOptions o, PgTool pgDump, PgTool pgRestore, Path root, String prefix, byte[] manifestKey) {
+        this.manifestKey = manifestKey;
         this.context = context;
         this.o = o;
         this.pgDump = pgDump;
@@ -83,6 +93,7 @@ final class Dump {
         String name = BackupLayout.name(prefix, start);
         Path partial = BackupLayout.partial(root, name);
         Files.createDirectory(partial);
+        PartialOwner.claim(partial);
         Path log = Files.createTempFile("pgrunbook-backup-", ".log");
         try {
             String archive;
@@ -95,9 +106,11 @@ final class Dump {
                 List<String> args = pgDumpArgs(o, prelude.include(), prelude.exclude(), partial);
                 args.add("--lock-wait-timeout=" + Math.max(1, context.step().lockTimeout().toMillis()));
                 args.addAll(PgTool.connectionArgs(context.connectionSpec(), context.server().database()));
-                pgDump.run(args, context.connectionSpec(), log, context::isCancelled);
+                pgDump.run(args, context.connectionSpec(), log, context::isCancelled, child -> PartialOwner.addChild(partial, child));
                 tables = null;
             }
+            PartialOwner.release(partial);
+            requireDumpedDatabase(partial.resolve(archive), log);
             t = phase("pg_dump", t);
             List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial, o.jobs());
             t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
@@ -113,9 +126,9 @@ final class Dump {
                     start.toString(), end.toString(), prelude.walLsn(), o.format(), archive, o.recorded(),
                     o.tenant() == null ? null : new BackupManifest.Tenant(o.tenantColumn(), o.tenant()),
                     scanned.stream().map(s -> new BackupManifest.FileEntry(s.path(), s.size(), s.sha256())).toList(),
-                    tables, objects);
+                    tables, objects, prelude.systemIdentifier(), prelude.databaseOid());
             syncTree(partial);
-            manifest.writeSynced(partial);
+            ManifestDigest.write(partial, manifest.writeSynced(partial), manifestKey);
             BackupLayout.syncDirectory(partial);
             Path complete = root.resolve(name);
             BackupStep.publish(partial, complete);
@@ -181,7 +194,14 @@ final class Dump {
                 foreignKeys.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
             }
         }
-        return new Prelude(include, exclude, estimate, lsn, objects, foreignKeys);
+        String systemIdentifier;
+        Long databaseOid;
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.IDENTITY); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            systemIdentifier = rs.getString(1);
+            databaseOid = rs.getLong(2);
+        }
+        return new Prelude(include, exclude, estimate, lsn, objects, foreignKeys, systemIdentifier, databaseOid);
     }
 
     /**
@@ -227,6 +247,20 @@ final class Dump {
         return out;
     }
 
+    /**
+     * The archive names the database pg_dump connected to (its TOC header): it must be the one asked
+     * for, or the backup would PASS with another database's contents.
+     */
+    private void requireDumpedDatabase(Path archive, Path log) throws IOException, InterruptedException {
+        String asked = context.server().database();
+        String dumped = pgRestore.read(List.of("--list", archive.toString()), log, in -> new BufferedReader(
+                new InputStreamReader(in, StandardCharsets.UTF_8)).lines().map(DUMPED_DATABASE::matcher).filter(Matcher::matches)
+                .map(m -> m.group(1)).findFirst().orElse(null));
+        if (dumped != null && !dumped.equals(asked)) {
+            throw new IOException("pg_dump dumped database '" + dumped + "', not the asked '" + asked + "'; nothing was kept");
+        }
+    }
+
     /** Schema and name of each dumped table by OID, from the catalog (the TOC's text is ambiguous with spaces). */
     private Map<Long, String[]> namesOf(Map<Long, String> tocNames) throws SQLException {
         Map<Long, String[]> names = new HashMap<>();
@@ -270,7 +304,7 @@ final class Dump {
                             "--file=" + partial.resolve(TENANT_ARCHIVE), "--no-password",
                             "--lock-wait-timeout=" + Math.max(1, context.step().lockTimeout().toMillis())));
                     args.addAll(PgTool.connectionArgs(context.connectionSpec(), context.server().database()));
-                    pgDump.run(args, context.connectionSpec(), log, context::isCancelled);
+                    pgDump.run(args, context.connectionSpec(), log, context::isCancelled, child -> PartialOwner.addChild(partial, child));
                     List<BackupManifest.TableEntry> out = new ArrayList<>();
                     int i = 0;
                     for (Table t : tables) {

@@ -1,5 +1,6 @@
 package io.pgrunbook.steps.backup;
 
+import io.pgrunbook.db.ChildProcesses;
 import io.pgrunbook.db.ConnectionSpec;
 import io.pgrunbook.db.PgBinaries;
 import io.pgrunbook.error.PgRunbookException;
@@ -9,15 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * pg_dump or pg_restore: found (an explicit path, else the PostgreSQL installation in use), its
- * version read, and run with the connection in its arguments and the password in PGPASSWORD only.
+ * version read, and run through {@link ChildProcesses}: every connection setting in its environment
+ * (the password in PGPASSWORD only), the database name quoted so it cannot be read as a connection
+ * string, and killed with pgrunbook.
  */
 final class PgTool {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
@@ -75,13 +78,17 @@ final class PgTool {
         return version;
     }
 
-    /** -h, -p, -U, -d for the target; never the password. */
+    /**
+     * -h, -p, -U and -d for the target; never the password. The database goes as a quoted
+     * {@code dbname='...'} string: a name such as {@code dbname=app port=5601} stays a name. The
+     * other settings (TLS, options...) reach the tool through its environment in {@link #run}.
+     */
     static List<String> connectionArgs(ConnectionSpec spec, String database) {
         List<String> args = new ArrayList<>();
         args.add("--host=" + String.join(",", spec.hosts()));
         args.add("--port=" + String.join(",", spec.ports().stream().map(String::valueOf).toList()));
         args.add("--username=" + spec.user());
-        args.add("--dbname=" + database);
+        args.add("--dbname=" + ChildProcesses.dbnameConninfo(database));
         return args;
     }
 
@@ -90,24 +97,28 @@ final class PgTool {
      * {@code log}; a non-zero exit becomes an IOException that quotes the log's end.
      */
     void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled) throws IOException, InterruptedException {
+        run(args, spec, log, cancelled, started -> { });
+    }
+
+    /** As {@link #run(List, ConnectionSpec, Path, BooleanSupplier)}; {@code started} learns the child's process first. */
+    void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled, Consumer<ProcessHandle> started)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = builder.environment();
-        env.remove("PGPASSWORD");
-        spec.password().ifPresent(p -> env.put("PGPASSWORD", p));
-        env.put("PGAPPNAME", spec.applicationName());
-        Process process = builder.start();
+        ChildProcesses.applyConnection(builder.environment(), spec);
+        Process process = ChildProcesses.start(builder);
         try {
+            started.accept(process.toHandle());
             while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
                 if (cancelled.getAsBoolean()) {
                     kill(process);
                     throw new IOException(name + " was stopped: the run was interrupted");
                 }
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
             kill(process);
             throw e;
         }
@@ -121,8 +132,8 @@ final class PgTool {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectError(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process process = ChildProcesses.start(new ProcessBuilder(command).redirectError(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
         T result;
         try (java.io.InputStream in = process.getInputStream()) {
             result = reader.apply(in);
@@ -143,9 +154,7 @@ final class PgTool {
     }
 
     private static void kill(Process process) throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     static String tail(Path log) {

@@ -45,6 +45,17 @@ public final class VerifyBackupStep implements StepType {
         return true;
     }
 
+    /** Without the drill, only files are read: no connection is opened, no database is needed. */
+    @Override
+    public boolean needsDatabase(Step step) {
+        return !Boolean.FALSE.equals(step.with().get("drill"));
+    }
+
+    @Override
+    public boolean writes(Step step) {
+        return needsDatabase(step);
+    }
+
     @Override
     public SqlUse sqlUse() {
         return SqlUse.NONE;
@@ -65,7 +76,8 @@ public final class VerifyBackupStep implements StepType {
                 ParamSpec.optional("drill_db", ValueKind.STRING, "name of the scratch database (default pgrunbook_drill_<random>); must not exist"),
                 ParamSpec.optional("jobs", ValueKind.INTEGER, "parallel pg_restore jobs (default 2)"),
                 ParamSpec.optional("checks", ValueKind.STRING_LIST, "extra queries run in the restored database; each must return true"),
-                ParamSpec.optional("pg_restore", ValueKind.STRING, "path of pg_restore (default: the installation pgrunbook finds)"));
+                ParamSpec.optional("pg_restore", ValueKind.STRING, "path of pg_restore (default: the installation pgrunbook finds)"),
+                ParamSpec.optional("manifest_key_file", ValueKind.STRING, "file holding the key the manifest's HMAC was made with"));
     }
 
     @Override
@@ -74,6 +86,10 @@ public final class VerifyBackupStep implements StepType {
         boolean latest = step.with().get("latest") != null;
         if (path == latest) {
             problems.add(step.location(), "verify-backup: give exactly one of path (a backup) or latest (a directory of backups)");
+        }
+        Integer jobs = BackupOptions.optInteger(step.with(), "jobs");
+        if (jobs != null && jobs < 1) {
+            problems.add(step.location(), "verify-backup: jobs must be at least 1, not " + jobs);
         }
     }
 
@@ -122,6 +138,10 @@ public final class VerifyBackupStep implements StepType {
                     + "(pgrunbook verify-backup chooses it by itself)", List.of(), manifest);
         }
         List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
+        String digest = ManifestDigest.check(backup, ManifestDigest.readKey((String) w.get("manifest_key_file")));
+        if (digest != null) {
+            problems.add(digest);
+        }
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
             problems.add("the backup is empty: its manifest lists no " + (manifest.files().isEmpty() ? "files" : "tables"));
         }

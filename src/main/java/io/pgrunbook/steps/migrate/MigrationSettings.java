@@ -19,7 +19,8 @@ public record MigrationSettings(Duration lockTimeout, Duration statementTimeout,
         return Duration.ofMillis(1000L << Math.min(n - 1, 6));
     }
 
+    /** Rounded up, so a positive limit never becomes PostgreSQL's "0 = no limit". */
     static String setting(Duration d) {
-        return d.toMillis() + "ms";
+        return io.pgrunbook.runbook.load.Durations.toSetting(d);
     }
 }

@@ -147,6 +147,7 @@ final class Migrator {
     }
 
     private StepOutcome up() throws SQLException {
+        MigrationInProgressGuard.awaitNone(ctx, migrations, settings.lockWait());
         Map<String, SchemaHistory.Row> rows = readHistory();
         List<String> blocking = new ArrayList<>();
         Map<String, Migration> byVersion = new java.util.HashMap<>();

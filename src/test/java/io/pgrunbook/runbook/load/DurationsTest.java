@@ -84,4 +84,21 @@ class DurationsTest {
     void showReadsBack(String text) {
         assertThat(Durations.show(Durations.parse(text).orElseThrow())).isEqualTo(text);
     }
+
+    /** Issue 14 item 4: PostgreSQL reads 0 as "no limit", so a positive duration must never round to 0. */
+    @ParameterizedTest
+    @CsvSource({"0.4ms, 1", "0.9ms, 1", "0.0001s, 1", "1.0001ms, 2", "'0.5 milliseconds', 1", "0.0000001min, 1"})
+    void subMillisecondDurationsRoundUpAndStayPositive(String text, long millis) {
+        assertThat(Durations.parse(text)).contains(Duration.ofMillis(millis));
+        assertThat(Durations.toSetting(Durations.parse(text).orElseThrow())).isNotEqualTo("0ms");
+    }
+
+    @org.junit.jupiter.api.Test
+    void onlyAZeroDurationBecomesTheZeroSetting() {
+        assertThat(Durations.toSetting(Duration.ZERO)).isEqualTo("0ms");
+        assertThat(Durations.toSetting(Duration.ofNanos(1))).isEqualTo("1ms");
+        assertThat(Durations.toSetting(Duration.ofNanos(1_500_000))).isEqualTo("2ms");
+        assertThat(Durations.show(Duration.ofNanos(400_000))).isEqualTo("1ms");
+        assertThat(Durations.parse("0")).contains(Duration.ZERO);
+    }
 }

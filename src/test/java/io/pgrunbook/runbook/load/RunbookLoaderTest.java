@@ -131,14 +131,14 @@ class RunbookLoaderTest {
 
     @Test
     void anEnvironmentValueWinsOverTheDefault() {
-        Runbook rb = load(FULL, Map.of(), Map.of("ARCHIVE_URL", "x", "REPLICA_HOST", "10.0.0.7"));
+        Runbook rb = load(FULL, Map.of(), Map.of("ARCHIVE_URL", "service=x", "REPLICA_HOST", "10.0.0.7"));
 
         assertThat(rb.targets().get("replica").connection()).isEqualTo("host=10.0.0.7 dbname=app");
     }
 
     @Test
     void anEmptyEnvironmentValueTakesTheDefault() {
-        Runbook rb = load(FULL, Map.of(), Map.of("ARCHIVE_URL", "x", "REPLICA_HOST", ""));
+        Runbook rb = load(FULL, Map.of(), Map.of("ARCHIVE_URL", "service=x", "REPLICA_HOST", ""));
 
         assertThat(rb.targets().get("replica").connection()).isEqualTo("host=replica.local dbname=app");
     }
@@ -223,7 +223,7 @@ class RunbookLoaderTest {
                 "ratio", "0.5",
                 "tables", "a, b,,c",
                 "strict", "no",
-                "host", "42"), Map.of("ARCHIVE_URL", "x"));
+                "host", "42"), Map.of("ARCHIVE_URL", "service=x"));
 
         assertThat(rb.vars().get("limit")).isEqualTo(1000L);
         assertThat(rb.vars().get("ratio")).isEqualTo(new BigDecimal("0.5"));
@@ -458,7 +458,7 @@ class RunbookLoaderTest {
 
     @Test
     void setChangesTheFanOut() {
-        Runbook rb = load(FULL, Map.of("shards", "replica"), Map.of("ARCHIVE_URL", "x"));
+        Runbook rb = load(FULL, Map.of("shards", "replica"), Map.of("ARCHIVE_URL", "service=x"));
 
         assertThat(step(rb, "fan-var").targets()).containsExactly("replica");
     }

@@ -278,6 +278,9 @@ class BackupIntegrationTest {
         String text = Files.readString(mf).replace(old.sha256(), ArchiveScanner.sha256(file))
                 .replace("\"size\" : " + old.size() + ",", "\"size\" : " + Files.size(file) + ",");
         Files.writeString(mf, text);
+        // A consistent backup whose data changed under it: its manifest's digest is made anew too.
+        Files.delete(backup.resolve(ManifestDigest.FILE_NAME));
+        ManifestDigest.write(backup, Files.readAllBytes(mf), null);
     }
 
     static Path fakePgDump(String version, String body) throws IOException {
