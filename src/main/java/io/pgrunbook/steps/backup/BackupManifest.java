@@ -23,7 +23,7 @@ import java.util.Map;
  * @param objects  indexes, constraints and row-level-security policies that existed at backup time
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BackupManifest(
+public record BackupManifest(
         @JsonProperty("manifest_version") int manifestVersion,
         @JsonProperty("backup") String backup,
         @JsonProperty("tool") String tool,
@@ -42,25 +42,25 @@ record BackupManifest(
         @JsonProperty("tables") List<TableEntry> tables,
         @JsonProperty("objects") List<String> objects) {
 
-    static final String FILE_NAME = "manifest.json";
+    public static final String FILE_NAME = "manifest.json";
     static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    record FileEntry(@JsonProperty("path") String path, @JsonProperty("size") long size, @JsonProperty("sha256") String sha256) {}
+    public record FileEntry(@JsonProperty("path") String path, @JsonProperty("size") long size, @JsonProperty("sha256") String sha256) {}
 
     /** @param file the data file holding its rows, relative to the backup directory (null for a schema-only dump) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TableEntry(@JsonProperty("schema") String schema, @JsonProperty("name") String name,
+    public record TableEntry(@JsonProperty("schema") String schema, @JsonProperty("name") String name,
             @JsonProperty("rows") long rows, @JsonProperty("file") String file) {
-        String qualified() {
+        public String qualified() {
             return schema + "." + name;
         }
     }
 
-    record Tenant(@JsonProperty("column") String column, @JsonProperty("value") String value) {}
+    public record Tenant(@JsonProperty("column") String column, @JsonProperty("value") String value) {}
 
     /** Writes the manifest and forces it to disk before anyone may rename the backup into place. */
     void writeSynced(Path directory) throws IOException {
@@ -73,7 +73,7 @@ record BackupManifest(
     }
 
     /** Reads a backup's manifest, or says precisely why it cannot be read. */
-    static BackupManifest read(Path directory) throws BackupProblem {
+    public static BackupManifest read(Path directory) throws BackupProblem {
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new BackupProblem("no " + FILE_NAME + " in " + directory + ": not a complete pgrunbook backup "
@@ -93,7 +93,7 @@ record BackupManifest(
     }
 
     /** A fault in a backup that a verification reports (exit 1), as opposed to a tool that cannot run. */
-    static final class BackupProblem extends Exception {
+    public static final class BackupProblem extends Exception {
         BackupProblem(String message) {
             super(message);
         }

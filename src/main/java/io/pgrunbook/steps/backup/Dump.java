@@ -48,6 +48,8 @@ final class Dump {
     private final PgTool pgRestore;
     private final Path root;
     private final String prefix;
+    /** pg_dumpall for the roles and grants beside the dump (globals.sql), or null to leave them out. */
+    private PgTool pgDumpall;
 
     Dump(StepContext context, BackupOptions o, PgTool pgDump, PgTool pgRestore, Path root, String prefix) {
         this.context = context;
@@ -56,6 +58,12 @@ final class Dump {
         this.pgRestore = pgRestore;
         this.root = root;
         this.prefix = prefix;
+    }
+
+    /** Also dump the server's roles, memberships and tablespaces (pg_dumpall --globals-only --no-role-passwords). */
+    Dump withGlobals(PgTool pgDumpall) {
+        this.pgDumpall = pgDumpall;
+        return this;
     }
 
     static List<String> pgDumpArgs(BackupOptions o, List<Table> include, List<Table> exclude, Path partial) {
@@ -102,6 +110,10 @@ final class Dump {
                 tables = null;
             }
             t = phase("pg_dump", t);
+            if (pgDumpall != null) {
+                Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, log, context::isCancelled);
+                t = phase("pg_dumpall --globals-only", t);
+            }
             List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial, o.jobs());
             t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
             if (tables == null) {
@@ -110,7 +122,7 @@ final class Dump {
             }
             Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
             List<String> objects = prelude.objects().stream().filter(r -> dumped.contains(r[1] + "." + r[2]))
-                    .map(r -> r[0] + " " + r[1] + "." + r[2] + (r[0].equals("row level security") ? "" : "." + r[3])).sorted().toList();
+                    .map(r -> r[0] + " " + r[1] + "." + r[2] + (r[0].startsWith("row level security") ? "" : "." + r[3])).sorted().toList();
             Instant end = Instant.now();
             BackupManifest manifest = new BackupManifest(BackupManifest.VERSION, name, "pgrunbook " + toolVersion(),
                     pgDump.version(), context.server().version(), context.server().database(), context.targetName(),

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * pg_dump or pg_restore: found (an explicit path, else the PostgreSQL installation in use), its
  * version read, and run with the connection in its arguments and the password in PGPASSWORD only.
  */
-final class PgTool {
+public final class PgTool {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
     private static final int TAIL_CHARS = 2000;
 
@@ -36,7 +36,7 @@ final class PgTool {
     }
 
     /** The tool at {@code explicit}, or the one of the PostgreSQL installation pgrunbook finds. */
-    static PgTool find(String name, String explicit) {
+    public static PgTool find(String name, String explicit) {
         Path program = explicit != null && !explicit.isBlank() ? Path.of(explicit) : PgBinaries.locate().tool(name);
         if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
             throw PgRunbookException.cannotRun(name + " not found: " + program + " is not an executable file. Give the path of "
@@ -52,7 +52,7 @@ final class PgTool {
     }
 
     /** A dump made by an older pg_dump than the server may miss what the server has: refuse it (exit 3). */
-    PgTool requireAtLeast(int serverMajor, String serverVersion) {
+    public PgTool requireAtLeast(int serverMajor, String serverVersion) {
         if (major < serverMajor) {
             throw PgRunbookException.cannotRun(name + " " + version + " (" + program + ") is older than the server ("
                     + serverVersion + "): " + name + " must be of major version " + serverMajor + " or newer. Install "
@@ -63,20 +63,20 @@ final class PgTool {
         return this;
     }
 
-    Path program() {
+    public Path program() {
         return program;
     }
 
-    int major() {
+    public int major() {
         return major;
     }
 
-    String version() {
+    public String version() {
         return version;
     }
 
     /** -h, -p, -U, -d for the target; never the password. */
-    static List<String> connectionArgs(ConnectionSpec spec, String database) {
+    public static List<String> connectionArgs(ConnectionSpec spec, String database) {
         List<String> args = new ArrayList<>();
         args.add("--host=" + String.join(",", spec.hosts()));
         args.add("--port=" + String.join(",", spec.ports().stream().map(String::valueOf).toList()));
@@ -89,7 +89,7 @@ final class PgTool {
      * Runs the tool to completion, killing it when {@code cancelled} turns true. Its output goes to
      * {@code log}; a non-zero exit becomes an IOException that quotes the log's end.
      */
-    void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled) throws IOException, InterruptedException {
+    public void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(args);
@@ -117,7 +117,7 @@ final class PgTool {
     }
 
     /** Runs the tool without a connection (pg_restore reading an archive) and hands its stdout to reader. */
-    <T> T read(List<String> args, Path log, IoFunction<java.io.InputStream, T> reader) throws IOException, InterruptedException {
+    public <T> T read(List<String> args, Path log, IoFunction<java.io.InputStream, T> reader) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(args);
@@ -138,7 +138,7 @@ final class PgTool {
     }
 
     @FunctionalInterface
-    interface IoFunction<A, B> {
+    public interface IoFunction<A, B> {
         B apply(A a) throws IOException;
     }
 
