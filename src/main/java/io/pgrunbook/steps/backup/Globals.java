@@ -51,7 +51,8 @@ public final class Globals {
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--globals-only", "--no-role-passwords", "--no-password",
                 "--file=" + directory.resolve(FILE)));
-        args.addAll(PgTool.connectionArgs(spec, database));
+        // pg_dumpall reads --dbname as a connection string; --database is the plain name of the database to connect to.
+        PgTool.connectionArgs(spec, database).forEach(a -> args.add(a.startsWith("--dbname=") ? "--database=" + database : a));
         pgDumpall.run(args, spec, log, cancelled);
         String text = Files.readString(directory.resolve(FILE), StandardCharsets.UTF_8);
         if (PASSWORD_HASH.matcher(text).find()) {

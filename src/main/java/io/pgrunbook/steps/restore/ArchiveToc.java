@@ -52,6 +52,20 @@ final class ArchiveToc {
         return out;
     }
 
+    /** Data entries sorted by the given table order (sequence values last, where pg_dump puts them too). */
+    static List<String> inOrder(List<String> entries, List<String> tableOrder) {
+        List<String> out = new ArrayList<>(entries);
+        out.sort(java.util.Comparator.comparingInt(line -> {
+            Matcher m = DATA.matcher(line);
+            if (!m.matches() || m.group(2).equals("SEQUENCE SET")) {
+                return Integer.MAX_VALUE;
+            }
+            int at = tableOrder.indexOf(m.group(3).replaceFirst(" ", "."));
+            return at < 0 ? Integer.MAX_VALUE - 1 : at;
+        }));
+        return out;
+    }
+
     /**
      * The list-file lines for the data of these tables ("schema.name") and the values of these
      * sequences, in archive order; tables without a data entry are left out.

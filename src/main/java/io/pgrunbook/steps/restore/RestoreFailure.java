@@ -71,9 +71,9 @@ final class RestoreFailure {
         } else if (mode == Mode.WHOLE) {
             message.append(". The database held no data before (no safety backup was needed); to undo: DROP DATABASE ").append(db.name());
         }
-        notes.forEach(n -> message.append("; ").append(n));
-        return StepOutcome.verdict(Status.FAIL, message.toString(),
-                new Evidence(null, "state after the failure", List.of("table", "rows_in_backup", "rows_in_target", "state"), rows, rows.size()));
+        notes.stream().filter(n -> !n.startsWith("safety backup:")).forEach(n -> message.append("; ").append(n));
+        return StepOutcome.verdict(Status.FAIL, message.toString(), rows.isEmpty() ? Evidence.none()
+                : new Evidence(null, "state after the failure", List.of("table", "rows_in_backup", "rows_in_target", "state"), rows, rows.size()));
     }
 
     /** The command that restores the safety backup over the target: the state before this restore. */

@@ -64,6 +64,20 @@ record RestorePlan(Mode mode, boolean databaseExists, List<List<Object>> rows) {
                 + fromBackup + " rows from the backup)" + (keep > 0 ? ", " + keep + " kept as they are" : "");
     }
 
+    /** The plan as lines under its summary (text reports show a PASS step's message, not its table). */
+    String lines() {
+        StringBuilder out = new StringBuilder();
+        int width = rows.stream().mapToInt(r -> r.get(0).toString().length()).max().orElse(5);
+        for (List<Object> r : rows.subList(0, Math.min(rows.size(), 50))) {
+            out.append('\n').append(String.format(java.util.Locale.ROOT, "  %-" + width + "s  %-50s backup %s rows, target now %s",
+                    r.get(0), r.get(1), r.get(2), r.get(3)));
+        }
+        if (rows.size() > 50) {
+            out.append("\n  ... and ").append(rows.size() - 50).append(" more tables (--format json lists them all)");
+        }
+        return out.toString();
+    }
+
     Evidence evidence() {
         return new Evidence(null, rows.size() + " tables", List.of("table", "action", "rows_in_backup", "rows_in_target"),
                 rows.subList(0, Math.min(rows.size(), 200)), rows.size());

@@ -71,7 +71,13 @@ final class RestoreRun {
         Map<String, Long> current = exists ? db.tableRows() : Map.of();
         RestorePlan plan = RestorePlan.of(mode, m, selected, current, exists, tenantColumn, tenant, db);
         if (o.dryRun()) {
-            return StepOutcome.verdict(Status.PASS, "dry run, nothing changed: " + plan.summary(backup, dbName), plan.evidence());
+            String refused = "";
+            try {
+                refusals(mode, m, db, own, current, selected, resuming);
+            } catch (PgRunbookException e) {
+                refused = "\nAS GIVEN IT WOULD BE REFUSED: " + e.getMessage();
+            }
+            return StepOutcome.verdict(Status.PASS, "dry run, nothing changed: " + plan.summary(backup, dbName) + plan.lines() + refused, plan.evidence());
         }
         refusals(mode, m, db, own, current, selected, resuming);
         try (AdvisoryLock ignored = db.lock()) {
@@ -298,6 +304,9 @@ final class RestoreRun {
                 }
                 List<String> entries = ArchiveToc.read(pgRestore, Backups.archive(backup, m)).dataEntries(names, sequences);
                 try (Connection c = db.connect()) {
+                    // pg_restore replays a list file in its order: parents before the tables whose foreign keys point at them.
+                    List<String> order = TenantRowsRestore.parentsFirst(c, selected).stream().map(BackupManifest.TableEntry::qualified).toList();
+                    entries = ArchiveToc.inOrder(entries, order);
                     TableRowsRestore.run(c, pgRestore, Backups.archive(backup, m), tables, entries);
                 }
             }
