@@ -114,7 +114,7 @@ public final class AmcheckCheck extends Check {
                 ps.execute();
                 return null;
             } catch (SQLException e) {
-                if ("XX002".equals(e.getSQLState()) || "XX001".equals(e.getSQLState())) {
+                if (corrupt(e)) {
                     return e.getMessage();
                 }
                 throw e;
@@ -130,11 +130,16 @@ public final class AmcheckCheck extends Check {
                 return found.isEmpty() ? null : String.join("; ", found);
             }
         } catch (SQLException e) {
-            if ("XX001".equals(e.getSQLState()) || "XX002".equals(e.getSQLState())) {
+            if (corrupt(e)) {
                 return e.getMessage();
             }
             throw e;
         }
+    }
+
+    /** Class XX (internal error: data_corrupted, index_corrupted, and what a damaged page makes the reader raise). */
+    private static boolean corrupt(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("XX");
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AmcheckCheck.class);
