@@ -19,6 +19,7 @@ CREATE TABLE a (id bigint PRIMARY KEY, tenant_id int NOT NULL, t text, n numeric
 CREATE INDEX a_tenant ON a (tenant_id);
 CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint REFERENCES a (id), tenant_id int NOT NULL, t text);
 CREATE INDEX b_tenant ON b (tenant_id);
+CREATE INDEX b_a ON b (a_id);
 INSERT INTO a SELECT g, g % $TENANTS, md5(g::text) || md5((g*7)::text) || md5((g*13)::text), g * 1.5 FROM generate_series(1, $ROWS / 2) g;
 INSERT INTO b SELECT g, g, g % $TENANTS, repeat(md5(g::text), 2) FROM generate_series(1, $ROWS / 2) g;
 ANALYZE;

@@ -101,7 +101,7 @@ final class Checklist {
                 failures.add(o + " existed at backup time but is missing after the restore");
             }
         }
-        byKind.forEach((kind, n) -> rows.add(List.of(kind.equals("policy") ? "RLS policies" : kind.startsWith("row") ? kind : kind + "es",
+        byKind.forEach((kind, n) -> rows.add(List.of(kind.equals("policy") ? "RLS policies" : kind.startsWith("row") ? kind : kind.equals("index") ? "indexes" : kind + "s",
                 "restored tables", n[0], n[1], n[0] == n[1] ? "ok" : "MISSING")));
     }
 
