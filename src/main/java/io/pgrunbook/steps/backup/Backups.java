@@ -80,6 +80,21 @@ public final class Backups {
         return manifest.files().stream().anyMatch(f -> f.path().equals(Globals.FILE)) ? Optional.of(backup.resolve(Globals.FILE)) : Optional.empty();
     }
 
+    /**
+     * The indexes, constraints, RLS flags and policies a database has now, in the manifest's own
+     * notation ("index public.t.t_pkey", "row level security public.t"), to compare with {@link BackupManifest#objects()}.
+     */
+    public static java.util.Set<String> objectsIn(java.sql.Connection c) throws java.sql.SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement(BackupSql.OBJECTS); java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String kind = rs.getString(1);
+                present.add(kind + " " + rs.getString(2) + "." + rs.getString(3) + (kind.startsWith("row level security") ? "" : "." + rs.getString(4)));
+            }
+        }
+        return present;
+    }
+
     public static boolean isTenant(BackupManifest manifest) {
         return BackupOptions.TENANT.equals(manifest.format());
     }

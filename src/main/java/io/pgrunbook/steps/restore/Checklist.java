@@ -78,13 +78,7 @@ final class Checklist {
         }
         Set<String> restored = new HashSet<>();
         tables.forEach(t -> restored.add(t.qualified()));
-        Set<String> present = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(RestoreSql.OBJECTS); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String kind = rs.getString(1);
-                present.add(kind + " " + rs.getString(2) + "." + rs.getString(3) + (kind.startsWith("row level security") ? "" : "." + rs.getString(4)));
-            }
-        }
+        Set<String> present = io.pgrunbook.steps.backup.Backups.objectsIn(c);
         Map<String, int[]> byKind = new LinkedHashMap<>();
         for (String o : manifest.objects()) {
             String kind = o.startsWith("row level security forced") ? "row level security forced"

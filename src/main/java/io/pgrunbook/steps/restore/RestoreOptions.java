@@ -13,7 +13,7 @@ record RestoreOptions(String path, String latest, String database, boolean clean
         String tenant, boolean globals, boolean noOwner, boolean force, boolean safetyBackup, String safetyDir, int jobs,
         boolean dryRun, String confirmSource, boolean amcheck, String pgRestore, String migrationsDir) {
 
-    enum Mode { WHOLE, TABLES, TENANT, GLOBALS_ONLY }
+    enum Mode { WHOLE, TABLES, TENANT }
 
     static final List<ParamSpec> PARAMETERS = List.of(
             ParamSpec.optional("path", ValueKind.STRING, "the backup directory to restore (the one holding manifest.json)"),

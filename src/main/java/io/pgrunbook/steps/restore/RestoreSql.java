@@ -43,19 +43,6 @@ final class RestoreSql {
             + "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
             + "AND (tn.nspname || '.' || t.relname) = ANY(?)";
 
-    /** Indexes, constraints, RLS (enabled, forced) and policies of user tables, as backup records them. */
-    static final String OBJECTS = "SELECT 'index', n.nspname, t.relname, i.relname FROM pg_index x "
-            + "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-            + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
-            + "UNION ALL SELECT 'constraint', n.nspname, t.relname, c.conname FROM pg_constraint c "
-            + "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-            + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
-            + "UNION ALL SELECT 'policy', schemaname::text, tablename::text, policyname::text FROM pg_policies "
-            + "UNION ALL SELECT 'row level security', n.nspname, t.relname, 'enabled' FROM pg_class t "
-            + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relrowsecurity "
-            + "UNION ALL SELECT 'row level security forced', n.nspname, t.relname, 'forced' FROM pg_class t "
-            + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relforcerowsecurity";
-
     /** The migrate capability's history table, if this database has one. */
     static final String HISTORY_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
     static final String HISTORY = "SELECT format('SELECT version, description, applied_at::text FROM %s WHERE success ORDER BY applied_at', ?::regclass)";
