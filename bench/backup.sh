@@ -3,6 +3,7 @@
 # table, same server, same run; prints medians of N rounds and ratios.
 #   bench/backup.sh [SIZE_MB=300] [ROUNDS=3] [JOBS=2]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 SIZE_MB=${1:-300}; ROUNDS=${2:-3}; JOBS=${3:-2}
 export PGRUNBOOK_STATE_DIR=$(mktemp -d)
@@ -19,8 +20,6 @@ INSERT INTO b SELECT g, g / 3, repeat(md5(g::text), 2) FROM generate_series(1, $
 ANALYZE;
 SQL
 echo "database: $(psql -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))" "$URL"), rounds $ROUNDS, jobs $JOBS"
-now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 : > "$WORK/pg_dump"; : > "$WORK/pgr_backup"; : > "$WORK/restore"; : > "$WORK/pgr_verify"
 for i in $(seq "$ROUNDS"); do
   t0=$(now); "$BIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/plain$i" "$URL"; t1=$(now)
@@ -43,3 +42,4 @@ awk -v d="$d" -v b="$b" -v r="$r" -v v="$v" 'BEGIN {
   printf "pgrunbook backup (incl. JVM start):     %6.2f s   ratio %.2fx\n", b, b / d
   printf "pg_restore -j N + count(*) per table:   %6.2f s\n", r
   printf "pgrunbook verify-backup (level 2):      %6.2f s   ratio %.2fx\n", v, v / r }'
+echo "  $(loadavg)"

@@ -5,6 +5,7 @@
 #   - psql running the equivalent catalogue queries in one session (always).
 # Usage: bench/checks.sh [RUNS]   (default 10 runs each; medians and ratios are printed)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 work="$(mktemp -d)"
@@ -63,7 +64,6 @@ median_ms() {
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 "$here/pgrunbook" run "$work/catalog.yaml" --db "$url" --format nagios || true
 catalog=$(median_ms "$here/pgrunbook" run "$work/catalog.yaml" --db "$url" -q)
@@ -85,3 +85,4 @@ if command -v check_postgres.pl >/dev/null 2>&1 || command -v check_postgres >/d
 else
   echo "check_postgres.pl is not installed (apt-get install check-postgres): compared with psql only"
 fi
+echo "  $(loadavg)"

@@ -6,6 +6,7 @@
 # Usage: bench/gdpr-delete.sh [RUNS] [CUSTOMERS_PER_SHARD]   (default 9 runs, median; 20000 customers,
 #        5 orders and 10 payments each, per shard)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-9}"
 customers="${2:-20000}"
@@ -41,8 +42,6 @@ SQL
   targets+=(--target "shard$s=$base/gdpr_shard$s")
 done
 
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 manual() {
   local shard
   for shard in 0 1 2 3; do

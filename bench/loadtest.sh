@@ -7,6 +7,7 @@
 # reports p50/p95/p99/p99.9/max measured from the intended start and a PASS/FAIL per SLO.
 # Usage: bench/loadtest.sh [RUNS] [SECONDS] [RATE]   (defaults 3 runs, 10 s, 1000/s; medians reported)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"; secs="${2:-10}"; rate="${3:-1000}"
 work="$(mktemp -d)"
@@ -40,7 +41,6 @@ YAML
 }
 runbook closed "" > "$work/closed.yaml"
 runbook open "$rate" > "$work/open.yaml"
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 metric() { # file name [label-filter]
   python3 -c "import json,sys
 r=json.load(open(sys.argv[1]))
@@ -70,3 +70,4 @@ printf '  pgbench -R           %10.1f tps (%.2f %% of target), latency average %
 printf '  pgrunbook loadtest   %10.1f ops/s (%.2f %% of target), p99 from intended start %.2f ms\n' "$lo" "$(python3 -c "print($lo/$rate*100)")" "$(median < "$work/lt_p99")"
 echo "pgrunbook's last open-model verdicts (what pgbench cannot say):"
 "$here/pgrunbook" run "$work/open.yaml" --yes -v 2>/dev/null | grep -E 'p95|error rate|latency|throughput|SLOs' | head -8 || true
+echo "  $(loadavg)"

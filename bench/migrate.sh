@@ -6,6 +6,7 @@
 #   - `pgrunbook migrate status` on a database with S migrations applied (aim: under 1 s)
 # Usage: bench/migrate.sh [RUNS] [N] [S]   (defaults 5, 200, 1000)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"; n="${2:-200}"; s="${3:-1000}"
 work="$(mktemp -d)"
@@ -43,8 +44,6 @@ else
   echo "Flyway could not be obtained from Maven Central here; comparing with a plain psql loop instead" >&2
 fi
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; exit 1; }; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
 fresh() { "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
 psql_loop() { for f in "$work"/ours/*.up.sql; do "$bin/psql" -q -X -1 -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$1" -f "$f" || return 1; done; }
 
@@ -71,3 +70,4 @@ printf '%-45s %8d\n' "pgrunbook migrate up, $n migrations" "$o"
 printf '%-45s %8d\n' "$other, $n migrations" "$t"
 printf '%-45s %8s\n' "ratio pgrunbook / other" "$(awk -v a="$o" -v b="$t" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-45s %8d   (aim: under 1000)\n' "pgrunbook migrate status, $s applied" "$st"
+echo "  $(loadavg)"

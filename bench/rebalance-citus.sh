@@ -8,13 +8,13 @@
 # Needs Citus installed in the local PostgreSQL (citus.so).
 # Usage: bench/rebalance-citus.sh [RUNS] [ROWS]   (default 3 runs each, median; 100000 rows per table)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
 rows="${2:-100000}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
 work="$(mktemp -d)"; chmod 755 "$work"
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sh -c "$*"; fi; }
 ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
 cleanup() { for p in "${ports[@]}"; do as_pg "$bin/pg_ctl -D $work/n$p -m immediate stop" >/dev/null 2>&1 || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -57,8 +57,6 @@ manual() {
   sql -c "SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes')" -c "SELECT citus_rebalance_wait()" \
       -c "CALL citus_cleanup_orphaned_resources()"
 }
-ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 tool=(); hand=()
 for i in $(seq 1 "$runs"); do
   enable

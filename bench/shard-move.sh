@@ -13,6 +13,7 @@
 # Usage: bench/shard-move.sh [RUNS] [RESTAURANTS] [ORDERS_EACH]  (default 3 runs, 10000 x 100 = 1 M
 #        orders, about 250 k rows per shard, about 200 k rows moving)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
 restaurants="${2:-10000}"
@@ -75,7 +76,6 @@ manual() { # the DBA's script
     q "m$s" "DELETE FROM orders WHERE restaurant_id = ANY('$k'::bigint[]); DELETE FROM restaurants WHERE restaurant_id = ANY('$k'::bigint[])"
   done
 }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 : > "$work/tool.txt"; : > "$work/manual.txt"; : > "$work/phases.txt"
 for run in $(seq 1 "$runs"); do
@@ -111,3 +111,4 @@ printf '%-52s %10s %10.0f\n' "pgrunbook shard-move run (copy+verify x2+cleanup)"
 printf '%-52s %10s %10.0f\n' "  of which its copy + cleanup phases" "$ps" "$(awk -v r="$moving_rows" -v s="$ps" 'BEGIN {print r / s}')"
 awk -v t="$ts" -v m="$ms" -v p="$ps" 'BEGIN {printf "ratio (copy + cleanup phases only): %.2fx the manual copy\n", m / p}'
 awk -v t="$ts" -v m="$ms" 'BEGIN {printf "ratio: shard-move rows/s = %.2fx the manual copy (which catches no concurrent write and verifies nothing)\n", m / t}'
+echo "  $(loadavg)"

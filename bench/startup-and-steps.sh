@@ -5,6 +5,7 @@
 #   - 100-step runbook        vs psql running the same 100 queries in one session (aim: under 1 s wall)
 # Usage: bench/startup-and-steps.sh [RUNS]   (default 10 runs each; the median is reported)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 work="$(mktemp -d)"
@@ -60,7 +61,7 @@ psql=$(median_ms "$psql_bin" -X -q -d "$url" -f "$work/bench.sql")
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -n 1), $(basename "$(dirname "$(dirname "$psql_bin")")" 2>/dev/null) psql; median of $runs runs"
 printf '%-44s %6s ms\n' "JVM hello-world" "$hello"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 printf '%-44s %6s ms   %5sx hello-world (aim <= 4x)\n' "pgrunbook --version" "$version" "$(ratio "$version" "$hello")"
 printf '%-44s %6s ms\n' "psql -f (same 100 queries, one session)" "$psql"
 printf '%-44s %6s ms   %5sx psql (aim < 1000 ms wall)\n' "pgrunbook run (100 read-only steps)" "$steps" "$(ratio "$steps" "$psql")"
+echo "  $(loadavg)"

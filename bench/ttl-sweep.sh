@@ -8,6 +8,7 @@
 # Usage: bench/ttl-sweep.sh [RUNS] [TENANTS]   (default 3 runs, median; 200 tenants x 2 installs x
 #        5 namespaces x 1000 keys = 2 M rows, every other key expired)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
 tenants="${2:-200}"
@@ -58,7 +59,6 @@ start_writer() {
 }
 # not in $(...): wait only works in the shell that started the writer
 stop_writer() { touch "$work/stop"; wait "$writer"; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 metric() { awk -v m="$1" '$1 ~ "^"m"[{ ]" {print $NF; exit}' "$2"; }
 
 : > "$work/sweep.txt"; : > "$work/delete.txt"; : > "$work/sweep_quiet.txt"; : > "$work/delete_quiet.txt"
@@ -119,3 +119,4 @@ q_s=$(rps "$work/sweep_quiet.txt"); q_d=$(rps "$work/delete_quiet.txt")
 echo "without the writer: DELETE $q_d rows/s ($(col 2 "$work/delete_quiet.txt") s), ttl-sweep $q_s rows/s deleting ($(col 2 "$work/sweep_quiet.txt") s): $(awk -v a="$q_s" -v b="$q_d" 'BEGIN {printf "%.2f", a / b}')x"
 awk -v s="$s_rps" -v e="$e_rps" -v d="$d_rps" -v sm="$(col 7 "$work/sweep.txt")" -v dm="$(col 7 "$work/delete.txt")" -v lb="$(col 3 "$work/sweep.txt")" 'BEGIN {
   printf "ratio: sweep rows/s = %.2fx the single DELETE while deleting (aim >= 0.7x), %.2fx end to end; longest sweep batch %.0f ms (aim <= 250 ms); writer max wait %.2fx lower with the sweep\n", s / d, e / d, lb, dm / sm }'
+echo "  $(loadavg)"

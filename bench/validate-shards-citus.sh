@@ -6,12 +6,12 @@
 # Needs Citus installed in the local PostgreSQL (citus.so); see docs/validate-shards-citus.md.
 # Usage: bench/validate-shards-citus.sh [RUNS]   (default 10 runs each; the median is reported)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
 work="$(mktemp -d)"; chmod 755 "$work"
-as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sh -c "$*"; fi; }
 ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
 cleanup() { for p in "${ports[@]}"; do as_pg "$bin/pg_ctl -D $work/n$p -m immediate stop" >/dev/null 2>&1 || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -50,8 +50,6 @@ SELECT * FROM citus_check_cluster_node_health();
 SQL
 (cd "$here" && mvn -q -B -DskipTests package)
 url="postgresql://postgres@127.0.0.1:$c/postgres"
-ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; "$@" >&2 || true; exit 1; }; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 tool=(); manual=()
 for i in $(seq 1 "$runs"); do
   tool+=("$(ms "$here/pgrunbook" run "$here/runbooks/validate-shards-citus.yaml" --target "coordinator=$url")")

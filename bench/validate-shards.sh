@@ -7,6 +7,7 @@
 # Aim: pgrunbook's total is about one connect timeout, not eight.
 # Usage: bench/validate-shards.sh [RUNS] [CONNECT_TIMEOUT_S]   (defaults 5 and 3; medians reported)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"
 timeout_s="${2:-3}"
@@ -114,3 +115,4 @@ printf '  %-58s %7d ms\n' "sequential psql loop over the 8 shards (routing query
 awk -v t="$tool" -v h="$healthy" -v l="$loop" -v c="$timeout_s" 'BEGIN {
   printf "  hung-shard cost (8 shards - 7 live): %.2f s = %.2f connect timeouts\n", (t - h) / 1000, (t - h) / 1000 / c;
   printf "  pgrunbook / psql loop: %.2f\n", t / l }'
+echo "  $(loadavg)"

@@ -166,6 +166,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} types" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move plan" ];    then _picocli_pgrunbook_shardmove; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shard-move run" ];    then _picocli_pgrunbook_shardmove; return $?; fi
@@ -195,37 +196,39 @@ function _complete_pgrunbook() {
   local cmds9=(ttl-sweep)
   local cmds10=(loadtest)
   local cmds11=(sandbox)
-  local cmds12=(completion)
-  local cmds13=(shard-move plan)
-  local cmds14=(shard-move run)
-  local cmds15=(shard-move status)
-  local cmds16=(shard-move cancel)
-  local cmds17=(migrate status)
-  local cmds18=(migrate up)
-  local cmds19=(migrate down)
-  local cmds20=(migrate validate)
-  local cmds21=(migrate baseline)
-  local cmds22=(migrate repair)
-  local cmds23=(migrate lint)
-  local cmds24=(sandbox start)
-  local cmds25=(sandbox status)
-  local cmds26=(sandbox stop)
+  local cmds12=(types)
+  local cmds13=(completion)
+  local cmds14=(shard-move plan)
+  local cmds15=(shard-move run)
+  local cmds16=(shard-move status)
+  local cmds17=(shard-move cancel)
+  local cmds18=(migrate status)
+  local cmds19=(migrate up)
+  local cmds20=(migrate down)
+  local cmds21=(migrate validate)
+  local cmds22=(migrate baseline)
+  local cmds23=(migrate repair)
+  local cmds24=(migrate lint)
+  local cmds25=(sandbox start)
+  local cmds26=(sandbox status)
+  local cmds27=(sandbox stop)
 
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_types; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
@@ -248,7 +251,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards shard-move rebalance backup verify-backup restore migrate ttl-sweep loadtest sandbox completion"
+  local commands="run plan validate-shards shard-move rebalance backup verify-backup restore migrate ttl-sweep loadtest sandbox types completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -270,6 +273,8 @@ function _picocli_pgrunbook_run() {
   local commands=""
   local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -290,10 +295,14 @@ function _picocli_pgrunbook_run() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -320,8 +329,8 @@ function _picocli_pgrunbook_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--set' '--db'"
+  local flag_opts="'--sandbox' '--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--set' '--db' '--target' '--sandbox-init'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -331,6 +340,15 @@ function _picocli_pgrunbook_plan() {
       ;;
     '--db')
       return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -359,6 +377,9 @@ function _picocli_pgrunbook_validateshards() {
   local commands=""
   local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--table' '--hash' '--sample-rows' '--probes' '--capacity' '--runbook' '--skew-factor' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -370,7 +391,9 @@ function _picocli_pgrunbook_validateshards() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--sample-rows')
       return
@@ -406,10 +429,14 @@ function _picocli_pgrunbook_validateshards() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -449,6 +476,9 @@ function _picocli_pgrunbook_rebalance() {
   local commands=""
   local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--strategy' '--threshold' '--shard-transfer-mode' '--drain-node' '--max-time' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local MODE_option_args=("auto" "force_logical" "block_writes") # --shard-transfer-mode values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -460,7 +490,9 @@ function _picocli_pgrunbook_rebalance() {
       return
       ;;
     '--shard-transfer-mode')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
       ;;
     '--drain-node')
       return
@@ -481,10 +513,14 @@ function _picocli_pgrunbook_rebalance() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -506,6 +542,8 @@ function _picocli_pgrunbook_backup() {
   local commands=""
   local flag_opts="'--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -562,10 +600,14 @@ function _picocli_pgrunbook_backup() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -587,6 +629,8 @@ function _picocli_pgrunbook_verifybackup() {
   local commands=""
   local flag_opts="'--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -628,10 +672,14 @@ function _picocli_pgrunbook_verifybackup() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -660,6 +708,8 @@ function _picocli_pgrunbook_restore() {
   local commands=""
   local flag_opts="'--clean' '--data-only' '--globals' '--no-owner' '--force' '--no-safety-backup' '--no-amcheck' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--latest' '--into' '-t' '--table' '--tenant' '--safety-dir' '-j' '--jobs' '--confirm-source' '--migrations-dir' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -710,10 +760,14 @@ function _picocli_pgrunbook_restore() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -761,6 +815,8 @@ function _picocli_pgrunbook_ttlsweep() {
   local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--strategy' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local HOW_option_args=("auto" "index" "blocks") # --strategy values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -837,10 +893,14 @@ function _picocli_pgrunbook_ttlsweep() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -862,6 +922,8 @@ function _picocli_pgrunbook_loadtest() {
   local commands=""
   local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--html' '--baseline' '--baseline-tolerance' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -909,10 +971,14 @@ function _picocli_pgrunbook_loadtest() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -950,6 +1016,24 @@ function _picocli_pgrunbook_sandbox() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `types` subcommand.
+function _picocli_pgrunbook_types() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--markdown' '-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `completion` subcommand.
 function _picocli_pgrunbook_completion() {
   # Get completion data
@@ -958,11 +1042,17 @@ function _picocli_pgrunbook_completion() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+  local SHELL_pos_param_args=("bash" "zsh") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "completion" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SHELL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -977,6 +1067,9 @@ function _picocli_pgrunbook_shardmove_plan() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -991,13 +1084,19 @@ function _picocli_pgrunbook_shardmove_plan() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1019,6 +1118,9 @@ function _picocli_pgrunbook_shardmove_run() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report' '--batch-size' '--pause' '--grace' '--map-file'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1033,13 +1135,19 @@ function _picocli_pgrunbook_shardmove_run() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--batch-size')
       return
@@ -1073,6 +1181,9 @@ function _picocli_pgrunbook_shardmove_status() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1087,13 +1198,19 @@ function _picocli_pgrunbook_shardmove_status() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1115,6 +1232,9 @@ function _picocli_pgrunbook_shardmove_cancel() {
   local commands=""
   local flag_opts="'-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--new-shard' '--table' '--hash' '--format' '--report'"
+  local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1129,13 +1249,19 @@ function _picocli_pgrunbook_shardmove_cancel() {
       return
       ;;
     '--hash')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${HASH_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1157,6 +1283,8 @@ function _picocli_pgrunbook_migrate_status() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1186,10 +1314,14 @@ function _picocli_pgrunbook_migrate_status() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1211,6 +1343,8 @@ function _picocli_pgrunbook_migrate_up() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1240,10 +1374,14 @@ function _picocli_pgrunbook_migrate_up() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1280,6 +1418,8 @@ function _picocli_pgrunbook_migrate_down() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--steps'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1309,10 +1449,14 @@ function _picocli_pgrunbook_migrate_down() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1352,6 +1496,8 @@ function _picocli_pgrunbook_migrate_validate() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1381,10 +1527,14 @@ function _picocli_pgrunbook_migrate_validate() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
@@ -1406,6 +1556,8 @@ function _picocli_pgrunbook_migrate_baseline() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--version'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1435,10 +1587,14 @@ function _picocli_pgrunbook_migrate_baseline() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1475,6 +1631,8 @@ function _picocli_pgrunbook_migrate_repair() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1504,10 +1662,14 @@ function _picocli_pgrunbook_migrate_repair() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
     '--lock-timeout')
       return
@@ -1541,6 +1703,8 @@ function _picocli_pgrunbook_migrate_lint() {
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1570,10 +1734,14 @@ function _picocli_pgrunbook_migrate_lint() {
       return $?
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--report')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
       ;;
   esac
 

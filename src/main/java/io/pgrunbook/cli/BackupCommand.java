@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/app --keep-last 7 -q",
-            "  pgrunbook backup --db ... --dir /backups/t42 --table 'ext_storage_%%' --tenant 5f0c...-uuid",
-            "  pgrunbook backup --db ... --dir /backups/app --keep-days 14 --dry-run",
+            "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/t42 --table 'ext_storage_%%' --tenant 5f0c2a9e-61b4-4d8e-9a57-3f2d1c0b9e41",
+            "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/app --keep-days 14 --dry-run",
             ""})
 final class BackupCommand implements Callable<Integer> {
     private final AppEnvironment app;

@@ -3,8 +3,6 @@ package io.pgrunbook.cli;
 import io.pgrunbook.error.ExitCode;
 import io.pgrunbook.error.PgRunbookException;
 import java.lang.reflect.Constructor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi;
 
@@ -21,18 +19,8 @@ public final class Cli {
         cmd.setParameterExceptionHandler(new UsageErrorHandler());
         cmd.getCommandSpec().exitCodeOnInvalidInput(ExitCode.INVALID.code());
         cmd.getCommandSpec().exitCodeOnExecutionException(ExitCode.INTERNAL.code());
-        applyExitCodeList(cmd);
+        HelpLayout.apply(cmd);
         return cmd;
-    }
-
-    /** Every command lists the exit codes in its --help: they are the contract with cron and CI. */
-    private static void applyExitCodeList(CommandLine cmd) {
-        Map<String, String> codes = new LinkedHashMap<>();
-        for (ExitCode c : ExitCode.values()) {
-            codes.put(String.format("%3d", c.code()), c.meaning());
-        }
-        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
-        cmd.getSubcommands().values().forEach(Cli::applyExitCodeList);
     }
 
     /** Gives commands that want it the process environment; everything else is built as picocli would. */

@@ -13,16 +13,18 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         header = "Print the shell completion script (bash or zsh).",
         description = {
-            "Generated from the real command tree. Install it with, for example:",
-            "  bash: pgrunbook completion bash > /etc/bash_completion.d/pgrunbook",
-            "  zsh:  pgrunbook completion zsh > \"${fpath[1]}/_pgrunbook\"   (or source it from ~/.zshrc)",
-            "The same scripts are committed under completions/.",
+            "Generated from the real command tree; the same scripts are committed under completions/. "
+                    + "Install one as below (zsh: or source it from ~/.zshrc).",
+            "",
+            "Examples:",
+            "  pgrunbook completion bash > /etc/bash_completion.d/pgrunbook",
+            "  pgrunbook completion zsh > \"$${fpath[1]}/_pgrunbook\"",
             ""})
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SHELL", defaultValue = "bash", description = "bash or zsh (default: bash).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SHELL", defaultValue = "bash", completionCandidates = Candidates.Shells.class, description = "bash or zsh (default: bash).")
     String shell;
 
     @Override

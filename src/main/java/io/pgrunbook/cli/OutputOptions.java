@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 
 /** How results are shown and where reports are written. */
 public final class OutputOptions {
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Candidates.Formats.class,
             description = "Report format on stdout: text, json, junit, prometheus or nagios (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--report", paramLabel = "FORMAT=PATH",
+    @Option(names = "--report", paramLabel = "FORMAT=PATH", completionCandidates = Candidates.ReportSpecs.class,
             description = "Also write the report to a file, e.g. --report junit=out/junit.xml; repeatable. "
                     + "Files are written atomically, even when the run fails.")
     List<String> reports = new ArrayList<>();

@@ -16,7 +16,13 @@ import picocli.CommandLine.Spec;
         header = "Show what a run would do, connecting to nothing.",
         description = {
             "Validates FILE and prints each step, its target, its SQL and the values it would bind, and which "
-                    + "steps write. Exits 0 when the runbook is valid, 2 when it is not. Same as 'run --dry-run'.",
+                    + "steps write. Exits 0 when the runbook is valid, 2 when it is not. Same as 'run --dry-run', with the "
+                    + "same target, variable and sandbox options; an ${env:NAME} that is not set here is shown as written.",
+            "",
+            "Examples:",
+            "  pgrunbook plan runbooks/health.yaml",
+            "  pgrunbook plan runbooks/health.yaml --db postgres://ops@db1/app --set long_running='10 minutes' --lock",
+            "  pgrunbook plan runbooks/backup.yaml --sandbox",
             ""})
 final class PlanCommand implements Callable<Integer> {
     private final AppEnvironment app;
@@ -30,8 +36,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     VarOptions vars;
 
-    @Option(names = "--db", paramLabel = "CONNECTION", description = "Connection for the default target (shown, not used).")
-    String db;
+    @Mixin
+    TargetOptions targets;
 
     @Option(names = "--lock", description = "Show the advisory lock a --lock run would take.")
     boolean lock;
@@ -47,9 +53,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         OutputOptions output = new OutputOptions();
         output.verbose = verbose;
-        TargetOptions targets = new TargetOptions();
-        targets.db = db;
         RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
-        return invocation.plan(invocation.withOverrides(invocation.load(file, vars.sets)), lock);
+        return invocation.plan(invocation.withOverrides(invocation.load(file, vars.sets, true)), lock);
     }
 }

@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  pgrunbook rebalance --db postgres://dba@coordinator/app --dry-run",
-            "  pgrunbook rebalance --db ... --shard-transfer-mode block_writes --yes",
-            "  pgrunbook rebalance --db ... --drain-node 10.0.0.7:5432 --max-time 2h",
-            "  pgrunbook rebalance --db ... --status",
-            "  pgrunbook rebalance --db ... --stop --yes",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --shard-transfer-mode block_writes --yes",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --drain-node 10.0.0.7:5432 --max-time 2h",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --status",
+            "  pgrunbook rebalance --db postgres://dba@coordinator/app --stop --yes",
             ""})
 final class RebalanceCommand implements Callable<Integer> {
     static final String RUNBOOK = "citus-rebalance.yaml";
@@ -59,7 +59,7 @@ final class RebalanceCommand implements Callable<Integer> {
             description = "With --dry-run: plan with this threshold instead of the strategy's (citus_rebalance_start takes none).")
     Double threshold;
 
-    @Option(names = "--shard-transfer-mode", paramLabel = "MODE",
+    @Option(names = "--shard-transfer-mode", paramLabel = "MODE", completionCandidates = Candidates.TransferModes.class,
             description = "auto, force_logical or block_writes (default: auto: logical replication, needs a replica identity on every table).")
     String mode;
 

@@ -30,11 +30,14 @@ import picocli.CommandLine.Spec;
                     + "than the backup (with the command that reapplies them), pg_amcheck where amcheck is installed.",
             "",
             "Examples:",
-            "  pgrunbook restore BACKUP --db postgres://db1/postgres --into app2 --dry-run",
+            "  pgrunbook restore /backups/app/app-20260101T020000000Z \\",
+            "      --db postgres://ops@db1/postgres --into app_restored --dry-run",
             "  pgrunbook restore --latest /backups/app --db postgres://ops@db1/app \\",
             "      --clean --confirm-source app",
-            "  pgrunbook restore BACKUP --db postgres://ops@db1/app -t orders --data-only",
-            "  pgrunbook restore TENANT_BACKUP --db postgres://ops@db1/app --tenant ID --yes",
+            "  pgrunbook restore /backups/app/app-20260101T020000000Z \\",
+            "      --db postgres://ops@db1/app -t orders -t order_items --data-only",
+            "  pgrunbook restore /backups/t42/app-20260101T020000000Z \\",
+            "      --db postgres://ops@db1/app --tenant 5f0c9c1e-8a52-4a5e-9d6b-2f1e0c7a9b42",
             ""})
 final class RestoreCommand implements Callable<Integer> {
     private final AppEnvironment app;

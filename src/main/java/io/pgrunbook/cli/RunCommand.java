@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
-        var runbook = invocation.load(file, vars.sets);
+        var runbook = invocation.load(file, vars.sets, dryRun);
         if (dryRun) {
             return invocation.plan(invocation.withOverrides(runbook), lock);
         }

@@ -56,8 +56,14 @@ final class RunbookInvocation {
     }
 
     Runbook load(Path file, Map<String, String> sets) {
+        return load(file, sets, false);
+    }
+
+    /** @param forPlan keep an unset ${env:NAME} as written: a plan is reviewed where the run's environment may not be */
+    Runbook load(Path file, Map<String, String> sets, boolean forPlan) {
         long began = System.nanoTime();
-        Runbook runbook = new RunbookLoader(registry).load(file, sets, app.env());
+        RunbookLoader loader = new RunbookLoader(registry);
+        Runbook runbook = (forPlan ? loader.keepingUnsetEnvironment() : loader).load(file, sets, app.env());
         LOG.debug("runbook {} loaded in {} ms ({} steps)", file, (System.nanoTime() - began) / 1_000_000, runbook.steps().size());
         return runbook;
     }
@@ -101,13 +107,21 @@ final class RunbookInvocation {
             r = r.withTargetConnection(t.getKey(), t.getValue());
         }
         for (var t : r.targets().values()) {
-            redactor.registerAll(ConnectionSpec.parse(t.connection(), app.env()).secrets());
+            if (!t.connection().contains("${env:")) { // left unresolved only in plans, which never connect
+                redactor.registerAll(ConnectionSpec.parse(t.connection(), app.env()).secrets());
+            }
         }
         return r;
     }
 
     int plan(Runbook runbook, boolean lock) {
-        print(new Planner(registry).plan(runbook, app.env(), lock));
+        String sandboxNote = null;
+        if (targets.sandbox) {
+            sandboxNote = "a throwaway local PostgreSQL that the run starts and removes (--sandbox)"
+                    + (targets.sandboxInit.isEmpty() ? "" : ", loaded with " + targets.sandboxInit.stream().map(Path::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        print(new Planner(registry).plan(runbook, app.env(), lock, sandboxNote));
         return ExitCode.OK.code();
     }
 
@@ -116,7 +130,8 @@ final class RunbookInvocation {
         List<ReportSpec> files = new ArrayList<>();
         output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
         Runbook r = withOverrides(runbook);
-        confirmWrites(r, yes);
+        files.forEach(ReportFiles::prepare);
+        confirmWrites(r, yes || targets.sandbox); // a sandbox is thrown away after the run: nothing to protect
         Sandbox sandbox = targets.sandbox ? startSandbox() : null;
         try {
             if (sandbox != null) {

@@ -21,7 +21,7 @@ public final class ShardMoveOptions {
             description = "A sharded table and its shard-key column, parents first (rows are deleted children first); repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer",
+    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer", completionCandidates = Candidates.Hashes.class,
             description = "How the application's router hashes keys before jump hash: integer, fnv1a64, xxhash64. Default: ${DEFAULT-VALUE}.")
     String hash;
 

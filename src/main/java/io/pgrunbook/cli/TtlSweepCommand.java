@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  pgrunbook ttl-sweep --db postgres://ops@db1/app --dry-run",
-            "  pgrunbook ttl-sweep --db postgres://ops@db1/app --tenant 5f0c... --namespace sessions --yes",
-            "  pgrunbook ttl-sweep --db ... --sample 50 --rate-limit 2000 --max-run-time 5min -q --yes \\",
+            "  pgrunbook ttl-sweep --db postgres://ops@db1/app --tenant 5f0c2a9e-61b4-4d8e-9a57-3f2d1c0b9e41 --namespace sessions --yes",
+            "  pgrunbook ttl-sweep --db postgres://ops@db1/app --sample 50 --rate-limit 2000 --max-run-time 5min -q --yes \\",
             "      --max-pending 100000 --report prometheus=/var/lib/node_exporter/ttl.prom",
             ""})
 final class TtlSweepCommand implements Callable<Integer> {

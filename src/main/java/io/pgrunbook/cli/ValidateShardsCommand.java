@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  pgrunbook validate-shards --shard s0=postgres://db0/app --shard s1=postgres://db1/app \\",
             "      --table orders=restaurant_id --table menus=restaurant_id",
-            "  pgrunbook validate-shards --shard ... --table users=email --hash xxhash64 --full",
+            "  pgrunbook validate-shards --shard s0=postgres://db0/app --shard s1=postgres://db1/app \\",
+            "      --table users=email --hash xxhash64 --full",
             "  pgrunbook validate-shards --runbook my-shards.yaml",
             "  pgrunbook validate-shards --citus --db postgres://coordinator/app --table ext_storage_records",
             ""})
@@ -56,7 +57,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
             description = "A sharded table and its shard-key column (shard-set mode), or a distributed table (--citus); repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer",
+    @Option(names = "--hash", paramLabel = "HASH", defaultValue = "integer", completionCandidates = Candidates.Hashes.class,
             description = "How the application's router hashes keys before jump hash: integer (the key as is), fnv1a64, xxhash64 "
                     + "(of the key's text). Default: ${DEFAULT-VALUE}.")
     String hash;
@@ -73,7 +74,7 @@ final class ValidateShardsCommand implements Callable<Integer> {
     int probes;
 
     @Option(names = "--capacity", paramLabel = "SIZE",
-            description = "Each shard's disk capacity (e.g. 500GB): adds the disk-use check (warn 70 %, fail above 85 %).")
+            description = "Each shard's disk capacity (e.g. 500GB): adds the disk-use check (warn 70 %%, fail above 85 %%).")
     String capacity;
 
     @Option(names = "--runbook", paramLabel = "FILE", description = "Run this shard-set runbook instead of building one from options.")

@@ -109,7 +109,7 @@ public final class TargetPool implements AutoCloseable {
             case AUTHENTICATION -> "check the user and the password in ~/.pgpass or PGPASSWORD";
             default -> SqlStates.state(e).equals(SqlStates.INVALID_CATALOG_NAME)
                     ? "check the database name"
-                    : "check that the server is running and reachable, and the host and port";
+                    : "check that the server is running and reachable at that host and port";
         };
         return PgRunbookException.cannotRun(what + " target '" + name + "' (" + spec.display() + "): "
                 + SqlStates.describe(e) + " [SQLSTATE " + SqlStates.state(e) + "]; " + next, e);

@@ -221,7 +221,7 @@ public final class Engine {
             }
             failures.forEach((name, e) -> {
                 LOG.debug("target {} is unavailable: {}", name, e.getMessage());
-                health.markDown(name, e.getMessage());
+                health.markDown(name, null, e.getMessage());
             });
         } finally {
             executor.shutdownNow();
@@ -244,7 +244,10 @@ public final class Engine {
     private static RunReport notRun(Runbook runbook, RunOptions options, Instant start, Map<String, ConnectionSpec> specs,
             Map<String, TargetPool> pools, String why, ExitCode code) {
         List<StepResult> skipped = runbook.steps().stream()
-                .map(s -> StepRunner.result(s, s.fanOut() ? null : s.targets().get(0), Status.SKIP, start, "not run: " + why, Evidence.none(), null, 0))
+                // the reason is the run's error, reported once; each step only says it did not run
+                .map(s -> StepRunner.result(s, s.fanOut() ? null : s.targets().get(0), Status.SKIP, start,
+                        code == ExitCode.INTERRUPTED ? "not run: interrupted" : "not run: the run could not start (see the run error)",
+                        Evidence.none(), null, 0))
                 .toList();
         return report(runbook, options, start, specs, pools, skipped, why, code, code == ExitCode.INTERRUPTED);
     }

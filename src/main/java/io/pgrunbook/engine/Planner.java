@@ -24,7 +24,21 @@ public final class Planner {
         return runbook.steps().stream().filter(s -> registry.get(s.type()).writes(s)).map(Step::id).toList();
     }
 
+    private static final String UNSET_ENV = "${env:";
+    private static final java.util.regex.Pattern URI_PASSWORD = java.util.regex.Pattern.compile("(://[^:/@]*):[^@/]*@");
+    private static final java.util.regex.Pattern KEY_PASSWORD = java.util.regex.Pattern.compile("(?i)(password\\s*=\\s*)('[^']*'|\\S+)");
+
+    // a partly resolved connection string is shown as written, less any password a set variable put in it
+    static String masked(String connection) {
+        return KEY_PASSWORD.matcher(URI_PASSWORD.matcher(connection).replaceAll("$1:***@")).replaceAll("$1***");
+    }
+
     public String plan(Runbook runbook, Map<String, String> env, boolean lock) {
+        return plan(runbook, env, lock, null);
+    }
+
+    /** @param everyTarget when not null, what every target is (e.g. the sandbox a run would start) */
+    public String plan(Runbook runbook, Map<String, String> env, boolean lock, String everyTarget) {
         StringBuilder out = new StringBuilder();
         int n = runbook.steps().size();
         out.append("Plan for runbook '").append(runbook.name()).append("' (").append(runbook.source()).append("): ")
@@ -37,13 +51,19 @@ public final class Planner {
         for (String name : runbook.targets().keySet()) {
             String connection = runbook.targets().get(name).connection();
             String display;
-            try {
-                display = ConnectionSpec.parse(connection, env).display();
-            } catch (RuntimeException e) {
-                display = "invalid connection: " + e.getMessage();
+            if (everyTarget != null) {
+                display = everyTarget;
+            } else if (connection.contains(UNSET_ENV)) {
+                display = masked(connection) + "  (names an environment variable not set here: a run needs it)";
+            } else {
+                try {
+                    display = ConnectionSpec.parse(connection, env).display();
+                } catch (RuntimeException e) {
+                    display = "invalid connection: " + e.getMessage();
+                }
             }
             out.append("  ").append(name).append(": ").append(display)
-                    .append(connection.isBlank() ? "  (from --db, --sandbox or the PG* environment)" : "")
+                    .append(connection.isBlank() && everyTarget == null ? "  (from --db, --sandbox or the PG* environment)" : "")
                     .append(used.contains(name) ? "" : "  (not used by any step)").append('\n');
         }
         if (lock) {

@@ -39,9 +39,10 @@ final class StepRunner {
         if (cancellation.isCancelled()) {
             return result(step, targetName, Status.SKIP, start, "not run: interrupted", Evidence.none(), null, 0);
         }
-        Optional<String> down = health.whyDown(targetName);
+        Optional<String> down = health.downMessage(targetName, step.id());
         if (down.isPresent() || target == null) {
-            return result(step, targetName, Status.ERROR, start, "target '" + targetName + "' is unavailable: " + down.orElse("it was not opened"), Evidence.none(), null, 0);
+            return result(step, targetName, Status.ERROR, start, down.orElse("target '" + targetName + "' is unavailable: it was not opened"),
+                    Evidence.none(), null, 0);
         }
         StepContext context = new StepContext(step, target, pools, vars, cancellation);
         try {
@@ -79,7 +80,7 @@ final class StepRunner {
                     continue;
                 }
                 if (SqlStates.isConnectionLost(e)) {
-                    health.markDown(targetName, "lost during step '" + step.id() + "': " + SqlStates.describe(e));
+                    health.markDown(targetName, step.id(), "lost during step '" + step.id() + "': " + SqlStates.describe(e));
                 }
                 return error(step, targetName, start, explain(e, step), e, attempt);
             } catch (io.pgrunbook.error.PgRunbookException e) {

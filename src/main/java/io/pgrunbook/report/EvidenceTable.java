@@ -5,6 +5,9 @@ import java.util.List;
 
 /** Evidence as plain-text lines: expected, observed, then the rows as an aligned table. */
 final class EvidenceTable {
+    /** Where an expanded row's values wrap: a terminal of 100 columns less the report's indent. */
+    static final int WRAP_AT = 92;
+
     private EvidenceTable() {}
 
     static List<String> lines(Evidence evidence) {
@@ -42,15 +45,20 @@ final class EvidenceTable {
             numeric[c] = !rows.isEmpty();
         }
         List<String[]> cells = new ArrayList<>();
+        boolean wide = false;
         for (List<Object> row : rows) {
             String[] line = new String[n];
             for (int c = 0; c < n; c++) {
                 Object v = c < row.size() ? row.get(c) : null;
-                line[c] = c < row.size() ? TextFormatting.cell(v) : "";
+                line[c] = c < row.size() ? TextFormatting.fullCell(v) : "";
+                wide |= TextFormatting.width(line[c]) > TextFormatting.MAX_CELL;
                 widths[c] = Math.max(widths[c], TextFormatting.width(line[c]));
                 numeric[c] &= v == null || v instanceof Number;
             }
             cells.add(line);
+        }
+        if (wide) {
+            return expanded(header, cells);
         }
         List<String> out = new ArrayList<>();
         if (!columns.isEmpty()) {
@@ -63,6 +71,31 @@ final class EvidenceTable {
         }
         for (String[] line : cells) {
             out.add(join(line, widths, numeric));
+        }
+        return out;
+    }
+
+    /**
+     * A table with a long value (advice, a problem, a checksum) is shown one row at a time, a column a
+     * line, values wrapped rather than cut, as psql's expanded display: nothing said is lost.
+     */
+    static List<String> expanded(String[] header, List<String[]> rows) {
+        int label = 0;
+        for (String h : header) {
+            label = Math.max(label, TextFormatting.width(h));
+        }
+        int room = Math.max(30, WRAP_AT - label - 3);
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (String[] row : rows) {
+            String title = "-[ row " + (++i) + " ]";
+            out.add(title + "-".repeat(Math.max(3, label + 3 + Math.min(room, 40) - title.length())));
+            for (int c = 0; c < row.length; c++) {
+                List<String> pieces = TextFormatting.wrap(row[c], room);
+                for (int k = 0; k < pieces.size(); k++) {
+                    out.add((TextFormatting.pad(k == 0 ? header[c] : "", label, false) + " | " + pieces.get(k)).stripTrailing());
+                }
+            }
         }
         return out;
     }

@@ -31,6 +31,11 @@ public record RenderOptions(boolean color, boolean quiet, Instant previousLastSu
         return new RenderOptions(newColor, quiet, previousLastSuccess, redact);
     }
 
+    /** -q quietens the terminal only: a report file always holds every step. */
+    public RenderOptions withQuiet(boolean newQuiet) {
+        return new RenderOptions(color, newQuiet, previousLastSuccess, redact);
+    }
+
     public RenderOptions withPreviousLastSuccess(Instant instant) {
         return new RenderOptions(color, quiet, instant, redact);
     }

@@ -60,6 +60,31 @@ public final class ReportFiles {
         }
     }
 
+    /**
+     * Makes sure a report can be written to {@code spec}'s path before anything runs: its directory is
+     * created if need be, so a long run never ends with "directory does not exist".
+     *
+     * @throws PgRunbookException (exit 3) naming the path and the reason
+     */
+    public static void prepare(ReportSpec spec) {
+        Path target = spec.path().toAbsolutePath();
+        Path dir = target.getParent();
+        String failure = "cannot write the " + spec.format().key() + " report to " + spec.path() + ": ";
+        if (Files.isDirectory(target)) {
+            throw PgRunbookException.cannotRun(failure + "it is a directory");
+        }
+        try {
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw PgRunbookException.cannotRun(failure + "cannot create its directory " + dir + ": " + reason(e), e);
+        }
+        if (dir != null && !Files.isWritable(dir)) {
+            throw PgRunbookException.cannotRun(failure + "directory " + dir + " is not writable");
+        }
+    }
+
     public static void write(RunReport report, ReportSpec spec, RenderOptions options) {
         write(report, spec.format(), spec.path(), options);
     }
@@ -71,7 +96,7 @@ public final class ReportFiles {
      * @throws PgRunbookException (exit 3) naming the path and the reason; the old file is then untouched
      */
     public static void write(RunReport report, ReportFormat format, Path path, RenderOptions options) {
-        RenderOptions o = (options == null ? RenderOptions.defaults() : options).withColor(false);
+        RenderOptions o = (options == null ? RenderOptions.defaults() : options).withColor(false).withQuiet(false);
         if (format == ReportFormat.PROMETHEUS) {
             o = o.withPreviousLastSuccess(later(o.previousLastSuccess(), readLastSuccess(path, report.runbook())));
         }

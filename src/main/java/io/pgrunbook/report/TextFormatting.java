@@ -3,6 +3,7 @@ package io.pgrunbook.report;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -83,6 +84,31 @@ final class TextFormatting {
     static String cell(Object value) {
         String s = value == null ? "NULL" : printable(String.valueOf(value), false);
         return truncate(s, MAX_CELL);
+    }
+
+    /** Longest value text shows in full; beyond it the value is cut and its full size stated. */
+    static final int MAX_SHOWN = 4000;
+
+    /** One evidence cell in full (up to {@link #MAX_SHOWN} characters), for layouts that wrap. */
+    static String fullCell(Object value) {
+        String s = value == null ? "NULL" : printable(String.valueOf(value), false);
+        int length = width(s);
+        return length <= MAX_SHOWN ? s : truncate(s, MAX_SHOWN) + " (" + length + " characters in all)";
+    }
+
+    /** Splits text into lines of at most {@code width} characters, at spaces where there is one. */
+    static List<String> wrap(String text, int width) {
+        List<String> out = new ArrayList<>();
+        String rest = text;
+        while (width(rest) > width) {
+            int cut = rest.offsetByCodePoints(0, width);
+            int space = rest.lastIndexOf(' ', cut);
+            int end = space > width / 2 ? space : cut;
+            out.add(rest.substring(0, end).stripTrailing());
+            rest = rest.substring(end).stripLeading();
+        }
+        out.add(rest);
+        return out;
     }
 
     static String truncate(String s, int max) {

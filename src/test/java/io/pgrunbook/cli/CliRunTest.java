@@ -127,6 +127,38 @@ class CliRunTest {
     }
 
     @Test
+    void aDeadTargetIsExplainedOnceNotOncePerStep() throws Exception {
+        int dead;
+        try (java.net.ServerSocket sock = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = sock.getLocalPort();
+        }
+        Path twoTargets = write("two-targets.yaml", """
+                name: two-targets
+                targets:
+                  live: { url: "%s" }
+                  gone: { url: "postgresql://postgres@127.0.0.1:%d/x?connect_timeout=2" }
+                steps:
+                  - { id: ok, target: live, sql: SELECT 1 }
+                  - { id: g1, target: gone, sql: SELECT 1 }
+                  - { id: g2, target: gone, sql: SELECT 2 }
+                  - { id: g3, target: gone, sql: SELECT 3 }
+                """.formatted(db, dead));
+        CliRun r = CliRun.run("run", twoTargets.toString());
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
+        assertThat(r.out.split("SQLSTATE 08001", -1)).as(r.out).hasSize(2);
+        assertThat(r.out).contains("target 'gone' is unavailable (the reason is under step 'g1')");
+    }
+
+    @Test
+    void quietChangesStdoutOnlyAReportFileHoldsEveryStep(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path text = tmp.resolve("new/dir/report.txt");
+        CliRun bad = CliRun.run("run", failing.toString(), "--db", db, "-q", "--report", "text=" + text);
+        assertThat(bad.exitCode).isEqualTo(1);
+        assertThat(bad.out).doesNotContain("PASS");
+        assertThat(Files.readString(text)).contains("PASS", "ok", "too-few");
+    }
+
+    @Test
     void junitOutputValidatesAgainstTheSchema() throws Exception {
         CliRun r = CliRun.run("run", failing.toString(), "--db", db, "--format", "junit");
         assertThat(r.exitCode).isEqualTo(1);

@@ -137,7 +137,7 @@ class ShardMoveFaultsTest {
         ShardMoveStep.testHooks(null);
         assertThat(run.exitCode).as(run.toString()).isEqualTo(1);
         assertThat(run.out).contains("FAIL  verify", "1 keys differ between source and shard4: " + key + " (shard" + JumpHash.bucket(key, 4) + ")",
-                "mismatch | FAIL   | " + key);
+                "phase   | mismatch\n       status  | FAIL\n       keys    | " + key + "\n");
         assertThat(f.count(0, "SELECT count(*) FROM pg_trigger WHERE tgname = 'pgrunbook_shard_move'")).isEqualTo(2);
 
         CliRun cancel = CliRun.run(f.args("cancel", "--yes").toArray(String[]::new));

@@ -34,18 +34,38 @@ class TextRendererTest {
     }
 
     @Test
-    void failedStepShowsExpectedObservedAndAnAlignedTruncatedTable() {
+    void failedStepShowsExpectedObservedAndALongValueWholeRowByRow() {
         String out = text(PLAIN, ReportFixtures.everyStatus());
         assertThat(out).contains(String.join("\n",
                 "FAIL   no-reference-tables  No reference tables  (coordinator, 12 ms)",
                 "       2 reference tables",
                 "       expected: value = 0",
                 "       observed: value = 5",
-                "       logicalrelid                                                 | partmethod",
-                "       -------------------------------------------------------------+-----------",
-                "       ext_storage_records                                          | n",
-                "       " + "x".repeat(59) + "\u2026 | n",
+                "       -[ row 1 ]---------------------------------------------",
+                "       logicalrelid | ext_storage_records",
+                "       partmethod   | n",
+                "       -[ row 2 ]---------------------------------------------",
+                "       logicalrelid | " + "x".repeat(77),
+                "                    | " + "x".repeat(23),
+                "       partmethod   | n",
                 "       ... and 3 more rows"));
+    }
+
+    @Test
+    void shortValuesStayAnAlignedTable() {
+        RunReport report = run(step("n", Status.FAIL).evidence(evidence(null, null, List.of("relname", "advice"), 1,
+                List.of("a", "short"))).build()).build();
+        assertThat(text(PLAIN, report)).contains("relname | advice\n", "--------+-------\n", "a       | short\n");
+    }
+
+    @Test
+    void aLongValueIsWrappedNeverCut() {
+        String advice = "rewrite " + "the statement ".repeat(20) + "END";
+        RunReport report = run(step("n", Status.FAIL).evidence(evidence(null, null, List.of("rule", "advice"), 1,
+                List.of("adding-serial", advice))).build()).build();
+        String out = text(PLAIN, report);
+        assertThat(out).contains("       rule   | adding-serial\n", "       advice | rewrite the statement", "END\n").doesNotContain("\u2026");
+        assertThat(out.replaceAll("\n +\\| ", " ")).contains(advice);
     }
 
     @Test

@@ -14,9 +14,17 @@ final class Interpolator {
     private final Map<String, Object> vars;
     private final Map<String, String> env;
 
+    private final boolean keepUnsetEnv;
+
     Interpolator(Map<String, Object> vars, Map<String, String> env) {
+        this(vars, env, false);
+    }
+
+    /** @param keepUnsetEnv leave {@code ${env:NAME}} as written when NAME is unset (plans show it unresolved) */
+    Interpolator(Map<String, Object> vars, Map<String, String> env, boolean keepUnsetEnv) {
         this.vars = vars;
         this.env = env;
+        this.keepUnsetEnv = keepUnsetEnv;
     }
 
     /** Returns the expanded value, or empty after reporting each bad reference to {@code problem}. */
@@ -71,6 +79,9 @@ final class Interpolator {
             }
             if (dflt >= 0) {
                 return Optional.of(spec.substring(dflt + 2));
+            }
+            if (keepUnsetEnv) {
+                return Optional.of("${env:" + name + "}");
             }
             problem.accept("environment variable " + name + " is not set (write ${env:" + name
                     + ":-default} to give a default)");

@@ -53,8 +53,19 @@ public final class RunbookLoader {
 
     private final StepCatalog catalog;
 
+    private boolean keepUnsetEnv;
+
     public RunbookLoader(StepCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /**
+     * For plans: an unset {@code ${env:NAME}} (with no default) is kept as written instead of being an
+     * error, so a runbook can be reviewed where its environment is not set.
+     */
+    public RunbookLoader keepingUnsetEnvironment() {
+        this.keepUnsetEnv = true;
+        return this;
     }
 
     public Runbook load(Path file, Map<String, String> sets, Map<String, String> env) {
@@ -88,8 +99,9 @@ public final class RunbookLoader {
         if (name != null && !NAME.matcher(name).matches()) {
             yaml.problem(entries.get("name").getValueNode(), "name '" + name + "' may contain only letters, digits, '.', '_' and '-' (it names metrics and locks)");
         }
-        Map<String, Object> vars = vars(entries.get("vars"), sets, env, yaml, fileName);
-        yaml.useInterpolator(new Interpolator(vars, env));
+        Map<String, Object> vars = vars(entries.get("vars"), sets, env, yaml, fileName, keepUnsetEnv);
+        yaml.useOverrides(sets);
+        yaml.useInterpolator(new Interpolator(vars, env, keepUnsetEnv));
         String description = entries.containsKey("description")
                 ? yaml.string(entries.get("description").getValueNode(), "description").orElse(null) : null;
         Map<String, TargetSpec> targets = targets(entries.get("targets"), yaml);
@@ -163,11 +175,12 @@ public final class RunbookLoader {
     }
 
     /** Declared variables, then --set overrides coerced to the declared type, then ${env:...} expanded. */
-    private static Map<String, Object> vars(NodeTuple tuple, Map<String, String> sets, Map<String, String> env, YamlReader yaml, String file) {
+    private static Map<String, Object> vars(NodeTuple tuple, Map<String, String> sets, Map<String, String> env, YamlReader yaml, String file,
+                                            boolean keepUnsetEnv) {
         Map<String, Object> vars = new LinkedHashMap<>();
         Map<String, Node> nodes = new LinkedHashMap<>();
         if (tuple != null) {
-            yaml.useInterpolator(new Interpolator(Map.of(), env));
+            yaml.useInterpolator(new Interpolator(Map.of(), env, keepUnsetEnv));
             yaml.mapping(tuple.getValueNode(), "vars", null).ifPresent(m -> m.forEach((k, t) -> {
                 if (!NAME.matcher(k).matches() || k.contains("-") || k.contains(".")) {
                     yaml.problem(t.getKeyNode(), "variable name '" + k + "' may contain only letters, digits and '_'");

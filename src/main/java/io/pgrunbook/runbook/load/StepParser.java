@@ -201,13 +201,13 @@ final class StepParser {
             return Optional.empty();
         }
         boolean ok = true;
-        int dollar = text.get().indexOf("${");
-        if (dollar >= 0) {
-            yaml.problems().add(yaml.atToken(n, "${", 0), "'${...}' in SQL is never expanded: variables reach SQL as bind "
-                    + "parameters, write :name instead");
+        SqlTemplates.Expansion expanded = SqlTemplates.expand(text.get(), vars);
+        Map<String, Integer> tokens = new HashMap<>();
+        for (SqlTemplates.Fault f : expanded.faults()) {
+            yaml.problems().add(yaml.atToken(n, f.token(), tokens.merge(f.token(), 1, Integer::sum) - 1), f.message());
             ok = false;
         }
-        NamedSql sql = NamedSql.parse(text.get());
+        NamedSql sql = NamedSql.parse(expanded.sql());
         Map<String, Integer> seen = new HashMap<>();
         for (String p : sql.parameters()) {
             int occurrence = seen.merge(p, 1, Integer::sum) - 1;

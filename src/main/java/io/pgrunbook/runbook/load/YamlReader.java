@@ -33,6 +33,8 @@ final class YamlReader {
     private final Problems problems;
     private Interpolator interpolator;
 
+    private Map<String, String> overrides = Map.of();
+
     YamlReader(String file, String source, Problems problems) {
         this.file = file;
         this.source = source;
@@ -112,7 +114,22 @@ final class YamlReader {
     }
 
     void problem(Node node, String message) {
+        if (node instanceof ScalarNode scalar && !overrides.isEmpty()) {
+            // a bad value given with --set is the --set's fault, not the line that uses it
+            for (Map.Entry<String, String> set : overrides.entrySet()) {
+                if (scalar.getValue().contains("${" + set.getKey() + "}")) {
+                    problems.add(SourceLocation.unknown("--set " + set.getKey() + "=" + set.getValue()), message + " (the value is used at "
+                            + at(node) + ")");
+                    return;
+                }
+            }
+        }
         problems.add(at(node), message);
+    }
+
+    /** The variables given with --set, so that a problem with their value names the --set. */
+    void useOverrides(Map<String, String> sets) {
+        overrides = Map.copyOf(sets);
     }
 
     /** The entries of a mapping, in order; reports non-mappings, duplicate and unknown keys. */
@@ -281,8 +298,8 @@ final class YamlReader {
     private Optional<String> embeddedSql(Node node, String what) {
         Optional<String> text = rawString(node, what);
         if (text.isPresent() && text.get().contains("${")) {
-            problems.add(atToken(node, "${", 0), "'${...}' in SQL is never expanded: variables reach SQL as bind "
-                    + "parameters, write :name instead");
+            problems.add(atToken(node, "${", 0), "'${...}' in SQL given as a parameter is never expanded: write :name for a "
+                    + "value (a bind parameter); ${ident:name} and ${literal:name} work in a step's sql: key");
             return Optional.empty();
         }
         return text;

@@ -581,8 +581,38 @@ class RunbookLoaderErrorsTest {
                     sql: SELECT * FROM ${table}
                 """);
 
-        assertThat(p.message()).isEqualTo("'${...}' in SQL is never expanded: variables reach SQL as bind parameters, write :name instead");
+        assertThat(p.message()).isEqualTo("'${table}' in SQL is never expanded: write :name for a value (a bind parameter), "
+                + "${ident:name} for an identifier, or ${literal:name} for a literal where a parameter cannot go");
         assertAt(p, 6, 24);
+    }
+
+    @Test
+    void identifierTemplateNamesAnUndefinedVariableWhereItIs() {
+        Problem p = only("""
+                name: x
+                vars:
+                  table: t
+                steps:
+                  - id: a
+                    sql: SELECT * FROM ${ident:tabel}
+                """);
+
+        assertThat(p.message()).startsWith("undefined variable 'tabel' in ${ident:tabel}");
+        assertAt(p, 6, 24);
+    }
+
+    @Test
+    void identifierTemplateRefusesANameLongerThanPostgresKeeps() {
+        Problem p = only("""
+                name: x
+                vars:
+                  table: %s
+                steps:
+                  - id: a
+                    sql: SELECT * FROM ${ident:table}
+                """.formatted("t".repeat(64)));
+
+        assertThat(p.message()).contains("is 64 bytes long; PostgreSQL would cut it to 63");
     }
 
     @Test
@@ -995,7 +1025,7 @@ class RunbookLoaderErrorsTest {
                         get: { weight: 100, sql: "SELECT * FROM t WHERE id = ${t}" }
                 """).problems();
         assertThat(ps).anySatisfy(p -> {
-            assertThat(p.message()).contains("'${...}' in SQL is never expanded");
+            assertThat(p.message()).contains("'${...}' in SQL given as a parameter is never expanded");
             assertAt(p, 8, 62);
         });
     }
