@@ -28,7 +28,9 @@ import java.util.Set;
 
 /** One restore: verify, check the target, plan, lock, safety backup, restore, checklist. */
 final class RestoreRun {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreRun.class);
     private final StepContext context;
+    private long phaseStart = System.nanoTime();
     private final RestoreOptions o;
     private final List<String> notes = new ArrayList<>();
 
@@ -47,7 +49,9 @@ final class RestoreRun {
         }
         PgTool pgRestore = PgTool.find("pg_restore", o.pgRestore());
         requireVersions(m, pgRestore);
+        phase("manifest and pg_restore version");
         List<String> problems = Backups.verifyFiles(backup, m, pgRestore, o.jobs());
+        phase("verification (SHA-256 of every file, pg_restore --list)");
         if (!problems.isEmpty()) {
             if (!o.force()) {
                 return fail(backup + " fails verification, nothing was restored: " + problems.get(0) + (problems.size() > 1 ? " (and "
@@ -70,6 +74,7 @@ final class RestoreRun {
         boolean resuming = resumed != null && resumed.backup().equals(m.backup()) && mode == Mode.WHOLE;
         Map<String, Long> current = exists ? db.tableRows() : Map.of();
         RestorePlan plan = RestorePlan.of(mode, m, selected, current, exists, tenantColumn, tenant, db);
+        phase("target read and plan");
         if (o.dryRun()) {
             String refused = "";
             try {
@@ -88,20 +93,32 @@ final class RestoreRun {
                 }
             }
             Path safety = resuming ? resumed.safety() : safetyBackup(mode, backup, current, selected, tenantColumn, tenant, own);
+            phase("lock, schema history and safety backup");
             if (o.globals()) {
                 applyGlobals(backup, m, db);
             }
             if (mode == Mode.WHOLE && !o.noOwner()) {
                 requireOwners(pgRestore, backup, m, db);
             }
+            phase("globals and owners");
             RestoreFailure failure = new RestoreFailure(backup, m, db, mode, safety, selected);
             try {
                 restore(mode, pgRestore, backup, m, db, exists, resuming, current, safety, selected, tenantColumn, tenant);
             } catch (IOException | SQLException e) {
                 return failure.outcome(e, notes);
             }
-            return checklist(m, db, selected, tenantColumn, tenant, historyBefore, backup, safety, pgRestore);
+            phase("restore");
+            StepOutcome outcome = checklist(m, db, selected, tenantColumn, tenant, historyBefore, backup, safety, pgRestore);
+            phase("checklist and amcheck");
+            return outcome;
         }
+    }
+
+    /** -v shows where a restore spends its time (verification, target, safety backup, restore, checklist). */
+    private void phase(String what) {
+        long now = System.nanoTime();
+        LOG.debug("restore: {} took {} ms", what, (now - phaseStart) / 1_000_000);
+        phaseStart = now;
     }
 
     private Path backupPath() throws IOException {
