@@ -320,7 +320,7 @@ final class RestoreRun {
                     }
                 }
                 List<String> entries = ArchiveToc.read(pgRestore, Backups.archive(backup, m)).dataEntries(names, sequences);
-                try (Connection c = db.connect()) {
+                try (Connection c = lockTimeout(db.connect())) {
                     // pg_restore replays a list file in its order: parents before the tables whose foreign keys point at them.
                     List<String> order = TenantRowsRestore.parentsFirst(c, selected).stream().map(BackupManifest.TableEntry::qualified).toList();
                     entries = ArchiveToc.inOrder(entries, order);
@@ -328,12 +328,24 @@ final class RestoreRun {
                 }
             }
             case TENANT -> {
-                try (Connection c = db.connect()) {
+                try (Connection c = lockTimeout(db.connect())) {
                     TenantRowsRestore.run(c, backup, m, tenantColumn, tenant);
                 }
             }
             default -> throw new IllegalStateException("mode " + mode);
         }
+    }
+
+    /**
+     * TRUNCATE and DELETE on a live database wait for its locks no longer than the step's lock_timeout:
+     * queued behind a long transaction, they would otherwise hold up every query that comes after them.
+     */
+    private Connection lockTimeout(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+            ps.setString(1, io.pgrunbook.runbook.load.Durations.toSetting(context.step().lockTimeout()));
+            ps.execute();
+        }
+        return c;
     }
 
     private StepOutcome checklist(BackupManifest m, TargetDatabase db, List<BackupManifest.TableEntry> selected, String tenantColumn,

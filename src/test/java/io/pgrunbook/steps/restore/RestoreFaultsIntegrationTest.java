@@ -132,6 +132,24 @@ class RestoreFaultsIntegrationTest {
     }
 
     @Test
+    void aTableRestoreQueuedBehindALongTransactionGivesUpAtTheLockTimeoutChangingNothing() throws Exception {
+        String target = TestPostgres.shared().createDatabase("restore_locked");
+        RestoreFixture.seed(target, 200);
+        try (Connection reader = DriverManager.getConnection(target)) {
+            reader.setAutoCommit(false);
+            try (Statement s = reader.createStatement()) {
+                s.execute("SELECT count(*) FROM audit.events"); // holds ACCESS SHARE until it ends, as a long report would
+            }
+            RunReport r = RestoreFixture.run("name: r\nsteps:\n  - id: r\n    type: restore\n    timeout: 5min\n    lock_timeout: 1s\n"
+                    + "    with: { path: '" + full + "', tables: ['audit.events'], safety_backup: false }\n", target);
+            assertThat(step(r).status()).isEqualTo(Status.FAIL);
+            assertThat(step(r).message()).contains("lock").contains("rolled back: nothing was changed");
+            reader.rollback();
+        }
+        assertThat(count(target, "SELECT count(*) FROM audit.events")).isEqualTo(25);
+    }
+
+    @Test
     void aMissingOwnerRoleStopsTheRestoreBeforeAnythingChanges() throws Exception {
         String role = "restore_owner_" + ProcessHandle.current().pid();
         String db = TestPostgres.shared().createDatabase("restore_owned");
