@@ -1,5 +1,6 @@
 package io.pgrunbook.cli;
 
+import io.pgrunbook.steps.loadtest.LoadtestOverrides;
 import io.pgrunbook.steps.loadtest.LoadtestProgress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,7 +22,11 @@ import picocli.CommandLine.Spec;
             "Runs FILE (default: the shipped runbooks/loadtest-storage.yaml, the seed 001 storage scenario): loads its data, "
                     + "drives its operations at the target rate (open model, latency from the intended start) or as fast as "
                     + "N connections go (closed model), and reports one PASS/FAIL row per SLO. It WRITES: review the plan with "
-                    + "--dry-run; off a terminal it needs --yes. Exit 1 when an SLO fails.",
+                    + "--dry-run; off a terminal it needs --yes (not with --sandbox, which is thrown away). Exit 1 when an SLO fails.",
+            "",
+            "The options below work on any scenario: each sets the scenario's variable of that name when it declares one "
+                    + "(as the shipped one does), else the same key of every loadtest step (--duration, --warmup, --connections "
+                    + "and --rate-per-install under workload:).",
             "",
             "Examples:",
             "  pgrunbook loadtest --sandbox",
@@ -39,7 +44,7 @@ final class LoadtestCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The load-test runbook (default: the shipped " + SHIPPED + ").")
     Path file;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Measured time, e.g. 60s (sets the runbook's 'duration' variable).")
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Measured time, e.g. 60s (variable 'duration').")
     String duration;
 
     @Option(names = "--warmup", paramLabel = "DURATION", description = "Warm-up before measuring, excluded from results (variable 'warmup').")
@@ -91,17 +96,29 @@ final class LoadtestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+        // Each option goes to the scenario's variable when it declares one (the shipped scenario does), else
+        // straight to every loadtest step's keys, so the common options work on any scenario.
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("duration", duration);
+        options.put("warmup", warmup);
+        options.put("rate_per_install", ratePerInstall);
+        options.put("connections", connections);
+        options.put("seed", seed);
+        options.put("histogram_out", histogramOut);
+        options.put("html_report", html);
+        options.put("baseline", baseline);
+        options.put("baseline_tolerance", baselineTolerance);
+        var declared = load(invocation, vars.sets).vars().keySet();
         Map<String, String> sets = new LinkedHashMap<>(vars.sets);
-        put(sets, "duration", duration);
-        put(sets, "warmup", warmup);
-        put(sets, "rate_per_install", ratePerInstall);
-        put(sets, "connections", connections);
-        put(sets, "seed", seed);
-        put(sets, "histogram_out", histogramOut);
-        put(sets, "html_report", html);
-        put(sets, "baseline", baseline);
-        put(sets, "baseline_tolerance", baselineTolerance);
-        var runbook = file == null ? invocation.loadShipped(SHIPPED, sets) : invocation.load(file, sets);
+        Map<String, Object> direct = new LinkedHashMap<>();
+        options.forEach((name, value) -> {
+            if (value != null && declared.contains(name)) {
+                sets.put(name, String.valueOf(value));
+            } else if (value != null) {
+                direct.put(name.equals("histogram_out") ? "histogram_log" : name, value);
+            }
+        });
+        var runbook = LoadtestOverrides.apply(load(invocation, sets), direct);
         if (dryRun) {
             return invocation.plan(invocation.withOverrides(runbook), lock);
         }
@@ -114,9 +131,7 @@ final class LoadtestCommand implements Callable<Integer> {
         }
     }
 
-    private static void put(Map<String, String> sets, String name, Object value) {
-        if (value != null) {
-            sets.put(name, String.valueOf(value));
-        }
+    private io.pgrunbook.runbook.Runbook load(RunbookInvocation invocation, Map<String, String> sets) {
+        return file == null ? invocation.loadShipped(SHIPPED, sets) : invocation.load(file, sets);
     }
 }

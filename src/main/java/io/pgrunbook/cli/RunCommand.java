@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  pgrunbook run runbooks/health.yaml --sandbox",
             "  pgrunbook run runbooks/health.yaml --db postgres://ops@db1/app -q --report junit=health.xml",
-            "  pgrunbook run nightly.yaml --lock -q --report prometheus=/var/lib/node_exporter/pgrunbook.prom",
+            "  pgrunbook run runbooks/db-operations.yaml --lock -q --report prometheus=/var/lib/node_exporter/pgrunbook.prom",
             ""})
 final class RunCommand implements Callable<Integer> {
     private final AppEnvironment app;

@@ -46,7 +46,7 @@ final class TtlSweepCommand implements Callable<Integer> {
     @Option(names = "--expiry-column", paramLabel = "COLUMN", description = "Column holding the expiry (default: expires_at unless --expiry-expression).")
     String expiryColumn;
 
-    @Option(names = "--expiry-expression", paramLabel = "SQL", description = "Instead of a column: an expression over the row, e.g. \"created_at + interval '30 days'\".")
+    @Option(names = "--expiry-expression", paramLabel = "SQL", description = "Instead of a column: an expression over the row, e.g. \"created_at + interval '30 days'\" (column + interval is swept through the column's own index).")
     String expiryExpression;
 
     @Option(names = "--scope-columns", paramLabel = "COLUMNS", split = ",", defaultValue = "tenant_id,install_id,namespace",

@@ -67,9 +67,13 @@ public final class ReportFiles {
      * @throws PgRunbookException (exit 3) naming the path and the reason
      */
     public static void prepare(ReportSpec spec) {
+        prepare(spec, spec.format().key());
+    }
+
+    private static void prepare(ReportSpec spec, String what) {
         Path target = spec.path().toAbsolutePath();
         Path dir = target.getParent();
-        String failure = "cannot write the " + spec.format().key() + " report to " + spec.path() + ": ";
+        String failure = "cannot write the " + what + " report to " + spec.path() + ": ";
         if (Files.isDirectory(target)) {
             throw PgRunbookException.cannotRun(failure + "it is a directory");
         }
@@ -101,6 +105,16 @@ public final class ReportFiles {
             o = o.withPreviousLastSuccess(later(o.previousLastSuccess(), readLastSuccess(path, report.runbook())));
         }
         write(report, ReportRenderer.of(format, o), path, format.key());
+    }
+
+    /**
+     * Writes any report-like file (an HTML page, a histogram log) the way reports are written: whole or
+     * not at all, created with the process umask like every report (0644 under the usual 022), and a
+     * file it replaces keeps its mode. Creates the directory if need be.
+     */
+    public static void writeText(Path path, String what, String content) {
+        prepare(new ReportSpec(ReportFormat.TEXT, path), what);
+        write(null, (r, out) -> out.write(content), path, what);
     }
 
     static void write(RunReport report, ReportRenderer renderer, Path path, String what) {

@@ -32,6 +32,11 @@ public record Runbook(
         return targets.keySet().iterator().next();
     }
 
+    /** The same runbook with other steps (a subcommand's options applied to steps of a loaded runbook). */
+    public Runbook withSteps(List<Step> newSteps) {
+        return new Runbook(name, description, source, targets, vars, minServerVersion, newSteps);
+    }
+
     /** The same runbook with one target's connection replaced (from --db or --sandbox). */
     public Runbook withTargetConnection(String target, String connection) {
         Map<String, TargetSpec> copy = new LinkedHashMap<>(targets);

@@ -47,4 +47,10 @@ public record Step(
     public String displayName() {
         return name == null || name.isBlank() ? id : name;
     }
+
+    /** The same step with other {@code with:} values (a subcommand's options applied to a loaded runbook). */
+    public Step withParameters(Map<String, Object> newWith) {
+        return new Step(id, name, type, targets, fanOut, parallel, sql, newWith, expect, severity, message, timeout, lockTimeout,
+                retry, onFailure, when, location);
+    }
 }

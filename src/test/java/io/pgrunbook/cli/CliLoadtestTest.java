@@ -54,4 +54,35 @@ class CliLoadtestTest {
                 "--baseline-tolerance", "5");
         assertThat(cron.all()).doesNotContain("p95 so far").containsPattern("[12] of 2 SLOs met").contains("p95 compared with " + json);
     }
+
+    @Test
+    void theCommonOptionsWorkOnAScenarioThatDeclaresNoVariables() throws Exception {
+        String url = TestPostgres.shared().createDatabase("cli_loadtest_plain");
+        Path runbook = dir.resolve("plain.yaml");
+        Files.writeString(runbook, """
+                name: plain-load
+                targets: { db: { url: "%s" } }
+                steps:
+                  - id: lt
+                    type: loadtest
+                    with:
+                      operations: { one: { weight: 100, sql: "SELECT 1" } }
+                      workload: { model: closed, connections: 1, duration: 30s }
+                """.formatted(url));
+        Path html = dir.resolve("reports/plain.html");
+        long began = System.nanoTime();
+        CliRun run = CliRun.run("loadtest", runbook.toString(), "--yes", "--duration", "1s", "--warmup", "0s", "--connections", "2",
+                "--html", html.toString());
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat((System.nanoTime() - began) / 1_000_000_000).as("--duration 1s replaced the scenario's 30s").isLessThan(20);
+        assertThat(run.out).containsPattern("one: \\d+ ops, p50 [0-9.]+ ms, p95 [0-9.]+ ms, p99 [0-9.]+ ms");
+        String page = Files.readString(html);
+        assertThat(page).contains("<title>pgrunbook loadtest: " + runbook + " / lt on postgresql://postgres@", "Run at ", "by pgrunbook ",
+                "scenario: one.");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(html)).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+
+        CliRun bad = CliRun.run("loadtest", runbook.toString(), "--yes", "--duration", "soon");
+        assertThat(bad.exitCode).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err).contains("workload.duration");
+    }
 }

@@ -95,6 +95,11 @@ public final class Backups {
         return present;
     }
 
+    /** The manifest's tables, without the bogus TABLE ATTACH entries that older pgrunbook versions wrote. */
+    public static java.util.List<BackupManifest.TableEntry> tables(BackupManifest manifest) {
+        return manifest.tables().stream().filter(t -> !ArchiveToc.misreadAttach(t)).toList();
+    }
+
     public static boolean isTenant(BackupManifest manifest) {
         return BackupOptions.TENANT.equals(manifest.format());
     }

@@ -18,12 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -33,12 +30,12 @@ final class Dump {
     static final String DIRECTORY_ARCHIVE = "dump";
     static final String CUSTOM_ARCHIVE = "dump.pgdump";
     static final String TENANT_ARCHIVE = "schema.pgdump";
-    private static final Pattern TOC_LINE = Pattern.compile("^(\\d+); (\\d+) (\\d+) (TABLE DATA|TABLE) (.*)$");
 
     record Result(Path directory, BackupManifest manifest, Duration duration) {}
 
     /** What the server said before the dump: which tables, how big, where the WAL was, which objects exist. */
-    private record Prelude(List<Table> include, List<Table> exclude, long estimate, String walLsn, List<String[]> objects) {}
+    private record Prelude(List<Table> include, List<Table> exclude, long estimate, String walLsn, List<String[]> objects,
+            List<String[]> foreignKeys) {}
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dump.class);
 
@@ -121,8 +118,7 @@ final class Dump {
                 t = phase("table of contents and table names", t);
             }
             Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
-            List<String> objects = prelude.objects().stream().filter(r -> dumped.contains(r[1] + "." + r[2]))
-                    .map(r -> r[0] + " " + r[1] + "." + r[2] + (r[0].startsWith("row level security") ? "" : "." + r[3])).sorted().toList();
+            List<String> objects = OutsideForeignKeys.objects(prelude.objects(), prelude.foreignKeys(), dumped);
             Instant end = Instant.now();
             BackupManifest manifest = new BackupManifest(BackupManifest.VERSION, name, "pgrunbook " + toolVersion(),
                     pgDump.version(), context.server().version(), context.server().database(), context.targetName(),
@@ -166,6 +162,10 @@ final class Dump {
     private Prelude prelude(Connection c) throws SQLException {
         List<Table> include = TableSelection.resolve(c, o.tables(), "tables");
         List<Table> exclude = TableSelection.resolve(c, o.excludeTables(), "exclude_tables");
+        // A tenant export copies each table's own rows (FROM ONLY), so it takes every partition and
+        // child too, but no sequences: its schema is the whole database's anyway.
+        include = TableSelection.expand(c, include, !o.format().equals(BackupOptions.TENANT));
+        exclude = TableSelection.expand(c, exclude, false);
         long estimate;
         if (include.isEmpty()) {
             estimate = BackupStep.scalarLong(c, BackupSql.DATABASE_SIZE);
@@ -187,7 +187,13 @@ final class Dump {
                 objects.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
             }
         }
-        return new Prelude(include, exclude, estimate, lsn, objects);
+        List<String[]> foreignKeys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(BackupSql.FOREIGN_KEYS); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                foreignKeys.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+            }
+        }
+        return new Prelude(include, exclude, estimate, lsn, objects, foreignKeys);
     }
 
     /**
@@ -197,21 +203,11 @@ final class Dump {
      */
     private List<BackupManifest.TableEntry> dumpedTables(Path archive, List<ArchiveScanner.Scanned> scanned, Path log)
             throws IOException, InterruptedException, SQLException {
-        Map<Long, Long> dataIdToOid = new HashMap<>();
-        Map<Long, String> tocNames = new LinkedHashMap<>();
         List<String> toc = pgRestore.read(List.of("--list", archive.toString()), log,
                 in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
-        for (String line : toc) {
-            Matcher m = TOC_LINE.matcher(line);
-            if (m.matches()) {
-                long oid = Long.parseLong(m.group(3));
-                if (m.group(4).equals("TABLE")) {
-                    tocNames.put(oid, m.group(5));
-                } else {
-                    dataIdToOid.put(Long.parseLong(m.group(1)), oid);
-                }
-            }
-        }
+        ArchiveToc.Tables entries = ArchiveToc.read(toc);
+        Map<Long, Long> dataIdToOid = entries.dataIdToOid();
+        Map<Long, String> tocNames = entries.tables();
         Map<Long, String[]> names = namesOf(tocNames);
         Map<Long, Long> rowsByOid = new HashMap<>();
         Map<Long, String> fileByOid = new HashMap<>();

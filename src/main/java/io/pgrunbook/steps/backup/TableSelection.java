@@ -55,4 +55,26 @@ final class TableSelection {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * The tables with what pg_dump -t would leave behind: {@link BackupSql#SUBSET_DEPENDENTS} for
+     * tables to dump, {@link BackupSql#DESCENDANTS} for tables to leave out (a partition dumped without
+     * its parent would not restore: its ATTACH names a table that is not there).
+     */
+    static List<Table> expand(Connection c, List<Table> tables, boolean include) throws SQLException {
+        if (tables.isEmpty()) {
+            return tables;
+        }
+        Set<Table> out = new LinkedHashSet<>(tables);
+        try (PreparedStatement ps = c.prepareStatement(include ? BackupSql.SUBSET_DEPENDENTS : BackupSql.DESCENDANTS)) {
+            ps.setArray(1, c.createArrayOf("text", tables.stream().map(Table::schema).toArray()));
+            ps.setArray(2, c.createArrayOf("text", tables.stream().map(Table::name).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Table(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
 }

@@ -16,8 +16,11 @@ public final class BloatCheck extends Check {
     static final String SQL = """
             WITH bs AS (SELECT current_setting('block_size')::numeric AS block_size),
             tables AS (
+                -- pg_stats lists an inheritance parent's columns twice, the second time with its children
+                -- (inherited); the parent's heap holds its own rows, so only those widths count.
                 SELECT c.oid, n.nspname AS schema, c.relname AS name, 'table' AS kind, c.relpages, c.reltuples,
-                       (SELECT coalesce(sum(s.avg_width), 0) FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname)
+                       (SELECT coalesce(sum(s.avg_width), 0) FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname
+                          AND NOT s.inherited)
                          + 24 + 4 AS row_bytes, 1.0 AS fill
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
@@ -25,7 +28,7 @@ public final class BloatCheck extends Check {
             indexes AS (
                 SELECT ic.oid, n.nspname, ic.relname, 'btree index', ic.relpages, ic.reltuples,
                        (SELECT coalesce(sum(s.avg_width), 0) FROM pg_attribute a
-                          JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname
+                          JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname AND NOT s.inherited
                           WHERE a.attrelid = t.oid AND a.attnum = ANY(i.indkey)) + 8 + 4, 0.9
                 FROM pg_index i
                 JOIN pg_class ic ON ic.oid = i.indexrelid

@@ -18,7 +18,10 @@ public final class DuplicateIndexesCheck extends Check {
                    b.indisprimary OR b.indisunique OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = b.indexrelid) AS b_enforces_constraint,
                    pg_size_pretty(ia.relpages::bigint * current_setting('block_size')::bigint) AS size_a,
                    pg_size_pretty(ib.relpages::bigint * current_setting('block_size')::bigint) AS size_b,
-                   pg_get_indexdef(b.indexrelid) AS definition_b
+                   pg_get_indexdef(b.indexrelid) AS definition_b,
+                   -- A partition's index attached to its parent table's index cannot be dropped on its own.
+                   (SELECT p.inhparent::regclass::text FROM pg_inherits p WHERE p.inhrelid = a.indexrelid) AS a_attached_to,
+                   (SELECT p.inhparent::regclass::text FROM pg_inherits p WHERE p.inhrelid = b.indexrelid) AS b_attached_to
             FROM pg_index a
             JOIN pg_index b
               ON b.indrelid = a.indrelid
@@ -53,7 +56,7 @@ public final class DuplicateIndexesCheck extends Check {
 
     @Override
     public String recommendation() {
-        return "The planner uses one, every write maintains both: keep the one that enforces a constraint (a_enforces_constraint / b_enforces_constraint) and drop the other with DROP INDEX CONCURRENTLY";
+        return "The planner uses one, every write maintains both: keep the one that enforces a constraint (a_enforces_constraint / b_enforces_constraint) or belongs to the parent table's index (a_attached_to / b_attached_to: a partition's copy, which cannot be dropped on its own) and drop the other with DROP INDEX CONCURRENTLY";
     }
 
     @Override

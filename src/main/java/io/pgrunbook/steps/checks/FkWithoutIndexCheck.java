@@ -18,6 +18,10 @@ public final class FkWithoutIndexCheck extends Check {
             JOIN pg_class t ON t.oid = con.conrelid
             JOIN pg_namespace n ON n.oid = t.relnamespace
             WHERE con.contype = 'f'
+              -- A foreign key on a partitioned table is reported once, on the parent: its clones on
+              -- each partition, and the ones PostgreSQL adds per partition of a partitioned
+              -- referenced table, are the same key (conparentid names the one it was cloned from).
+              AND con.conparentid = 0
               AND NOT EXISTS (
                   SELECT 1 FROM pg_index i
                   WHERE i.indrelid = con.conrelid

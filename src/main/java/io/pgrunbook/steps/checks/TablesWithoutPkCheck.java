@@ -23,6 +23,12 @@ public final class TablesWithoutPkCheck extends Check {
                               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
               AND CASE WHEN :any_index THEN NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid)
                        ELSE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) END
+              -- A partitioned table whose key cannot include its partition key often has none itself
+              -- while every partition has one: its rows are identified, partition by partition.
+              AND NOT (c.relkind = 'p' AND EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhparent = c.oid)
+                       AND NOT EXISTS (SELECT 1 FROM pg_partition_tree(c.oid) pt JOIN pg_class l ON l.oid = pt.relid
+                                        WHERE pt.isleaf AND l.relkind = 'r'
+                                          AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = l.oid AND (i.indisprimary OR :any_index))))
             ORDER BY c.relpages DESC, n.nspname, c.relname""";
 
     @Override

@@ -9,19 +9,32 @@ import java.util.List;
 
 /** indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted) */
 public final class UnusedIndexesCheck extends Check {
+    /**
+     * A partitioned table's index is one index to its owner: it is judged as a whole (scans, size and
+     * table size summed over its partitions' indexes, which pg_partition_tree lists) and reported on
+     * the parent, never per partition, where it cannot be dropped (it is attached to the parent's).
+     */
     static final String SQL = """
-            SELECT s.schemaname AS schema, s.relname AS table_name, s.indexrelname AS index_name, s.idx_scan,
-                   pg_size_pretty(ic.relpages::bigint * current_setting('block_size')::bigint) AS index_size,
-                   pg_size_pretty(tc.relpages::bigint * current_setting('block_size')::bigint) AS table_size
-            FROM pg_stat_user_indexes s
-            JOIN pg_index i ON i.indexrelid = s.indexrelid
-            JOIN pg_class ic ON ic.oid = s.indexrelid
-            JOIN pg_class tc ON tc.oid = s.relid
-            WHERE s.idx_scan = 0
+            SELECT n.nspname AS schema, t.relname AS table_name, ic.relname AS index_name, u.idx_scan,
+                   pg_size_pretty(u.index_bytes) AS index_size, pg_size_pretty(u.table_bytes) AS table_size
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace
+            CROSS JOIN LATERAL (
+                SELECT sum(s.idx_scan) AS idx_scan,
+                       sum(pc.relpages)::bigint * current_setting('block_size')::bigint AS index_bytes,
+                       sum(tc.relpages)::bigint * current_setting('block_size')::bigint AS table_bytes
+                FROM (SELECT i.indexrelid AS relid UNION SELECT relid FROM pg_partition_tree(i.indexrelid)) tree
+                JOIN pg_stat_user_indexes s ON s.indexrelid = tree.relid
+                JOIN pg_class pc ON pc.oid = s.indexrelid
+                JOIN pg_class tc ON tc.oid = s.relid) u
+            WHERE NOT ic.relispartition
+              AND u.idx_scan = 0
               AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion
               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
-              AND tc.relpages::bigint * current_setting('block_size')::bigint >= :min_table_bytes
-            ORDER BY ic.relpages DESC, s.schemaname, s.relname, s.indexrelname""";
+              AND u.table_bytes >= :min_table_bytes
+            ORDER BY u.index_bytes DESC, n.nspname, t.relname, ic.relname""";
 
     @Override
     protected String check() {
@@ -30,7 +43,8 @@ public final class UnusedIndexesCheck extends Check {
 
     @Override
     public String summary() {
-        return "indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted)";
+        return "indexes never scanned since statistics were reset, on tables of a minimum size (constraint indexes excepted; "
+                + "a partitioned table's index counts the scans and sizes of all its partitions' copies)";
     }
 
     @Override

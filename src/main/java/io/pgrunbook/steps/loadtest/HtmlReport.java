@@ -1,11 +1,7 @@
 package io.pgrunbook.steps.loadtest;
 
 import io.pgrunbook.steps.loadtest.Scenario.Operation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,19 +23,21 @@ final class HtmlReport {
 
     private HtmlReport() {}
 
-    static void write(Path target, String title, Scenario scenario, LoadResult result, SloJudge.Verdict verdict) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, render(title, scenario, result, verdict), StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+    /** What the page says about where it comes from, so that a page kept for months still says what it measured. */
+    record Provenance(String runbook, String step, String target, String server, String tool, java.time.Instant at) {
+        String title() {
+            return "pgrunbook loadtest: " + runbook + " / " + step + " on " + target + ", "
+                    + java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.format(at.atOffset(java.time.ZoneOffset.UTC));
         }
     }
 
-    static String render(String title, Scenario scenario, LoadResult result, SloJudge.Verdict verdict) {
+    /** Written as every report is (whole or not at all, the same file mode): see ReportFiles. */
+    static void write(Path target, Provenance provenance, Scenario scenario, LoadResult result, SloJudge.Verdict verdict) {
+        io.pgrunbook.report.ReportFiles.writeText(target, "HTML", render(provenance, scenario, result, verdict));
+    }
+
+    static String render(Provenance provenance, Scenario scenario, LoadResult result, SloJudge.Verdict verdict) {
+        String title = provenance.title();
         StringBuilder b = new StringBuilder(32_768);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n<style>")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}")
@@ -51,6 +49,10 @@ final class HtmlReport {
         if (result.abortReason() != null) {
             b.append("<b>Stopped early:</b> ").append(esc(result.abortReason())).append("<br>");
         }
+        b.append("<span class=\"info\">").append(esc("Run at " + java.time.format.DateTimeFormatter.ISO_INSTANT.format(provenance.at())
+                + " by " + provenance.tool() + "; runbook " + provenance.runbook() + ", step " + provenance.step() + "; target "
+                + provenance.target() + (provenance.server() == null ? "" : " (" + provenance.server() + ")") + "; scenario: "
+                + scenario.operations().stream().map(Scenario.Operation::name).collect(java.util.stream.Collectors.joining(", ")) + ".")).append("</span><br>");
         var w = scenario.workload();
         b.append(esc(verdict.slos() - verdict.failed() + " of " + verdict.slos() + " SLOs met. " + SloJudge.rate(result.throughput()) + " over "
                 + result.completed() + " operations in " + SloJudge.ms(result.measured().toNanos() / 1000) + " measured; "

@@ -165,12 +165,42 @@ public final class LoadtestStep implements StepType {
             notes.add("p95 compared with " + scenario.baseline());
         }
         if (scenario.htmlReport() != null) {
-            HtmlReport.write(Path.of(scenario.htmlReport()), "pgrunbook loadtest: " + step.id(), scenario, result, verdict);
+            HtmlReport.write(Path.of(scenario.htmlReport()), provenance(context), scenario, result, verdict);
             notes.add("HTML report written to " + scenario.htmlReport());
         }
         String message = message(scenario, result, verdict, notes);
         Evidence evidence = new Evidence(verdict.slos() + " SLOs", verdict.failed() + " failed", SloJudge.COLUMNS, verdict.rows(), verdict.rows().size());
         return StepOutcome.verdict(verdict.status(), message, evidence).withMetrics(LoadtestMetrics.of(scenario, result));
+    }
+
+    private static HtmlReport.Provenance provenance(StepContext context) {
+        String server = context.server() == null ? null : context.server().version();
+        return new HtmlReport.Provenance(context.step().location().file(), context.step().id(), context.connectionSpec().display(),
+                server, "pgrunbook " + toolVersion(), java.time.Instant.now());
+    }
+
+    private static String toolVersion() {
+        try (java.io.InputStream in = LoadtestStep.class.getResourceAsStream("/io/pgrunbook/version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** One line per operation: what a reader wants from a load test even when every SLO passed. */
+    static String latencies(LoadResult result) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, OpTally> e : result.operations().entrySet()) {
+            Histogram h = e.getValue().latency;
+            sb.append('\n').append(e.getKey()).append(": ").append(h.getTotalCount()).append(" ops, p50 ")
+                    .append(SloJudge.ms(h.getValueAtPercentile(50))).append(", p95 ").append(SloJudge.ms(h.getValueAtPercentile(95)))
+                    .append(", p99 ").append(SloJudge.ms(h.getValueAtPercentile(99))).append(", max ").append(SloJudge.ms(h.getMaxValue()));
+        }
+        return sb.toString();
     }
 
     private static String message(Scenario scenario, LoadResult result, SloJudge.Verdict verdict, List<String> notes) {
@@ -190,7 +220,7 @@ public final class LoadtestStep implements StepType {
         if (!notes.isEmpty()) {
             sb.append("; ").append(String.join("; ", notes));
         }
-        return sb.toString();
+        return sb.append(latencies(result)).toString();
     }
 
     private static Connection open(ConnectionSpec spec, Step step) throws SQLException {

@@ -187,7 +187,8 @@ final class SloJudge {
     }
 
     static String ms(long micros) {
-        return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+        // sub-millisecond latencies are common on a primary-key lookup: keep two significant places there
+        return String.format(Locale.ROOT, micros < 1000 ? "%.2f ms" : "%.1f ms", micros / 1000.0);
     }
 
     static String percent(double fraction) {

@@ -170,13 +170,14 @@ final class RestoreRun {
             throw PgRunbookException.invalid("restore: " + m.backup() + " is a tenant backup (tenant " + m.tenant().value()
                     + "): it restores only as a tenant restore (--tenant " + m.tenant().value() + ")");
         }
+        List<BackupManifest.TableEntry> all = Backups.tables(m);
         if (mode == Mode.WHOLE) {
-            return m.tables();
+            return all;
         }
         Set<BackupManifest.TableEntry> out = new LinkedHashSet<>();
         for (String pattern : o.tables()) {
             String regex = like(pattern);
-            List<BackupManifest.TableEntry> hit = m.tables().stream()
+            List<BackupManifest.TableEntry> hit = all.stream()
                     .filter(t -> (pattern.contains(".") ? t.qualified() : t.name()).matches(regex)).toList();
             if (hit.isEmpty()) {
                 throw PgRunbookException.invalid("restore: table " + pattern + " is not in backup " + m.backup() + " (it holds "
@@ -269,7 +270,7 @@ final class RestoreRun {
 
     /** Every owner named in the archive must exist, or pg_restore would stop halfway on the first ALTER ... OWNER. */
     private void requireOwners(PgTool pgRestore, Path backup, BackupManifest m, TargetDatabase db) throws Exception {
-        Set<String> owners = ArchiveToc.read(pgRestore, Backups.archive(backup, m)).owners();
+        Set<String> owners = ArchiveListing.read(pgRestore, Backups.archive(backup, m)).owners();
         List<String> missing = new ArrayList<>();
         try (Connection c = db.connectServer(); PreparedStatement ps = c.prepareStatement(RestoreSql.MISSING_ROLES)) {
             ps.setArray(1, c.createArrayOf("text", owners.toArray()));
@@ -319,11 +320,11 @@ final class RestoreRun {
                         }
                     }
                 }
-                List<String> entries = ArchiveToc.read(pgRestore, Backups.archive(backup, m)).dataEntries(names, sequences);
+                List<String> entries = ArchiveListing.read(pgRestore, Backups.archive(backup, m)).dataEntries(names, sequences);
                 try (Connection c = lockTimeout(db.connect())) {
                     // pg_restore replays a list file in its order: parents before the tables whose foreign keys point at them.
                     List<String> order = TenantRowsRestore.parentsFirst(c, selected).stream().map(BackupManifest.TableEntry::qualified).toList();
-                    entries = ArchiveToc.inOrder(entries, order);
+                    entries = ArchiveListing.inOrder(entries, order);
                     TableRowsRestore.run(c, pgRestore, Backups.archive(backup, m), tables, entries);
                 }
             }

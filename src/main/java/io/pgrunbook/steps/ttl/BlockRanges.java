@@ -33,7 +33,7 @@ final class BlockRanges {
         String t = table.qualifiedName();
         String expiry = config.expirySql();
         String range = "ctid >= CAST(? AS tid) AND ctid < CAST(? AS tid)";
-        String expired = expiry + " IS NOT NULL AND " + expiry + " < statement_timestamp()";
+        String expired = expiry + " IS NOT NULL AND " + config.stillExpired("statement_timestamp()");
         scopes = config.scopeColumns();
         String cols = scopes.stream().map(TtlTable::quote).collect(Collectors.joining(", "));
         String returning = cols.isEmpty() ? "1" : cols;
@@ -60,10 +60,10 @@ final class BlockRanges {
         }
     }
 
-    static final String SHAPE = "SELECT relkind = 'p', greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = ?::int8::oid";
+    static final String SHAPE = "SELECT relkind = 'p' OR relhassubclass, greatest(reltuples, 0)::int8 FROM pg_class WHERE oid = ?::int8::oid";
 
     /**
-     * @param partitioned   a partitioned table has no heap of its own: each partition's blocks start at 0
+     * @param partitioned   partitions or inheritance children: each heap's blocks start at 0, so a block range is not one place
      * @param estimatedRows the planner's row estimate (pg_class.reltuples)
      */
     record Shape(boolean partitioned, long estimatedRows) {}

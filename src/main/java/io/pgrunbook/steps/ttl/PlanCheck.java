@@ -21,7 +21,8 @@ final class PlanCheck {
             WITH RECURSIVE tree(relid) AS (
                 SELECT ?::int8::oid
                 UNION ALL SELECT inhrelid FROM pg_inherits JOIN tree ON inhparent = tree.relid)
-            SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indexrelid::int8 FROM pg_index i
+            SELECT c.relname, ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k),
+                   i.indexrelid::int8 FROM pg_index i
               JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN (SELECT relid FROM tree)""";
     /** Citus: the name of an index's copy on one shard (as EXPLAIN shows it in the shard's plan). */
     static final String SHARD_INDEX_NAME = "SELECT shard_name(?::int8::oid::regclass, ?::int8)";
@@ -186,7 +187,7 @@ final class PlanCheck {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
-                    if (!covers(rs.getString(2))) {
+                    if (!covers(List.of((String[]) rs.getArray(2).getArray()))) {
                         continue;
                     }
                     for (String u : used) {
@@ -222,14 +223,23 @@ final class PlanCheck {
         }
     }
 
-    /** Whether an index definition mentions the expiry column (or expression) in its columns or predicate. */
-    boolean covers(String indexDef) {
-        String body = indexDef.substring(Math.max(0, indexDef.indexOf(" USING ")));
-        if (config.expiryColumn() != null) {
-            String col = Pattern.quote(config.expiryColumn());
-            return Pattern.compile("(^|[^A-Za-z0-9_$])\"?" + col + "\"?($|[^A-Za-z0-9_$])").matcher(body).find();
+    /**
+     * Whether an index's key columns can hand out rows in expiry order within a scope: the expiry
+     * column (or the expression) comes after nothing but scope columns. An index that merely mentions
+     * it, such as a primary key (id, created_at), would be read whole and sorted, every batch.
+     */
+    boolean covers(List<String> keys) {
+        String expiry = config.indexColumn() != null ? config.indexColumn() : normalize(config.expiryExpression());
+        for (String key : keys) {
+            String k = key.startsWith("\"") ? key.substring(1, key.length() - 1).replace("\"\"", "\"") : key;
+            if (config.indexColumn() != null ? k.equals(expiry) : normalize(key).equals(expiry)) {
+                return true;
+            }
+            if (!config.scopeColumns().contains(k)) {
+                return false;
+            }
         }
-        return normalize(body).contains(normalize(config.expiryExpression()));
+        return false;
     }
 
     private static String normalize(String s) {

@@ -104,9 +104,43 @@ public record TtlConfig(
         return Duration.ZERO;
     }
 
-    /** The SQL that yields a row's expiry: the quoted column, or the runbook author's expression. */
+    /**
+     * The SQL the sweep orders and bounds rows by: the quoted column, the column of an expression
+     * read as "column + interval" ({@link ExpiryExpression}), or else the author's expression.
+     */
     String expirySql() {
-        return expiryColumn != null ? TtlTable.quote(expiryColumn) : "(" + expiryExpression + ")";
+        if (expiryColumn != null) {
+            return TtlTable.quote(expiryColumn);
+        }
+        return rewrite().map(r -> TtlTable.quote(r.column())).orElse("(" + expiryExpression + ")");
+    }
+
+    /** The expression read as "column + interval", if it is one. */
+    java.util.Optional<ExpiryExpression.Rewrite> rewrite() {
+        return expiryColumn != null ? java.util.Optional.empty() : ExpiryExpression.rewrite(expiryExpression);
+    }
+
+    /** The column an index on the expiry has, or null when only an index on the expression would do. */
+    String indexColumn() {
+        return expiryColumn != null ? expiryColumn : rewrite().map(ExpiryExpression.Rewrite::column).orElse(null);
+    }
+
+    /** "Expired before {@code clock}" as an index can serve it: {@code column < clock - interval} for a rewritten expression. */
+    String expiredBefore(String clock) {
+        return expirySql() + " < " + rewrite().map(r -> "(" + clock + ") - (" + r.offset() + ")").orElse(clock);
+    }
+
+    /**
+     * The delete's re-check at delete time: the indexable bound, and for a rewritten expression the
+     * author's expression itself, so that a row is deleted only when that says it has expired.
+     */
+    String stillExpired(String clock) {
+        return expiredBefore(clock) + rewrite().map(r -> " AND (" + expiryExpression + ") < " + clock).orElse("");
+    }
+
+    /** The expiry of {@code value}, an expression over {@link #expirySql()} such as min(...): shifted by the interval when rewritten. */
+    String expiryOf(String value) {
+        return rewrite().map(r -> "(" + value + " + (" + r.offset() + "))").orElse(value);
     }
 
     String expiryDescription() {

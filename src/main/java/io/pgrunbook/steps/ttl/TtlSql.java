@@ -38,22 +38,36 @@ final class TtlSql {
     final boolean global;
     /** Rows addressed by ctid (a table without a primary key) rather than by key columns. */
     final boolean byCtid;
+    /**
+     * Rows live in several heaps (a partitioned table's partitions, an inheritance parent and its
+     * children), where a ctid is unique only within one: a row is then "tableoid:ctid" (see
+     * {@link #rowId}) and every delete batch runs per heap, on that heap alone ({@link #deleteDirectOn}).
+     */
+    final boolean perHeap;
 
     private final TtlTable table;
     private final TtlConfig config;
+    /** The re-check every delete makes at delete time: the row is still expired. */
+    private final String recheck;
+    /** The scope equality the ctid deletes bind first (across scopes: the fixed scope values only). */
+    private final String heapEq;
 
     TtlSql(TtlTable table, TtlConfig config) {
         this.table = table;
         this.config = config;
         String t = table.qualifiedName();
         String expiry = config.expirySql();
-        String expired = expiry + " IS NOT NULL AND " + expiry + " < now()";
+        String expired = expiry + " IS NOT NULL AND " + config.expiredBefore("now()");
+        recheck = config.stillExpired("statement_timestamp()");
+        perHeap = table.byCtid() && table.hasChildren();
+        String rowId = perHeap ? "(tableoid::int8::text || ':' || ctid::text)" : "ctid::text";
+        String notSeen = perHeap ? "NOT (" + rowId + " = ANY(CAST(? AS text[])))" : "NOT (ctid = ANY(CAST(? AS text[])::tid[]))";
         List<String> scopes = config.scopeColumns();
         String scopeList = scopes.stream().map(TtlTable::quote).collect(Collectors.joining(", "));
         String scopeText = scopes.stream().map(s -> TtlTable.quote(s) + "::text AS " + TtlTable.quote(s)).collect(Collectors.joining(", "));
         String filter = config.scopeFilter().keySet().stream().map(this::equalsParam).map(s -> " AND " + s).collect(Collectors.joining());
-        String aggregate = "count(*) AS pending, extract(epoch FROM now() - min(" + expiry + "))::float8 AS oldest_expired_age_s";
-        String stillThere = ", count(*) FILTER (WHERE " + expiry + " < CAST(? AS timestamptz)) AS expired_before";
+        String aggregate = "count(*) AS pending, extract(epoch FROM now() - " + config.expiryOf("min(" + expiry + ")") + ")::float8 AS oldest_expired_age_s";
+        String stillThere = ", count(*) FILTER (WHERE " + config.expiredBefore("CAST(? AS timestamptz)") + ") AS expired_before";
         if (scopes.isEmpty()) {
             pending = "SELECT " + aggregate + " FROM " + t + " WHERE " + expired + filter + " HAVING count(*) > 0";
             pendingSince = "SELECT " + aggregate + stillThere + " FROM " + t + " WHERE " + expired + filter + " HAVING count(*) > 0";
@@ -78,7 +92,7 @@ final class TtlSql {
                     + ", CAST(? AS " + table.expiryType() + ")";
             // Output columns get names of their own: ORDER BY "tenant_id" would otherwise sort by the
             // text output column, not in the index's order, and the keyset cursor would skip rows.
-            String head = "SELECT ctid::text AS row_id, " + IntStream.range(0, scopes.size())
+            String head = "SELECT " + rowId + " AS row_id, " + IntStream.range(0, scopes.size())
                     .mapToObj(i -> TtlTable.quote(scopes.get(i)) + "::text AS scope_" + i).collect(Collectors.joining(", "))
                     + ", " + expiry + "::text AS expiry_text FROM " + t + " WHERE " + eq + expired;
             // ORDER BY exactly the index's columns, so an index scan stops after LIMIT rows; rows that tie
@@ -86,17 +100,19 @@ final class TtlSql {
             // the planner sort everything after the cursor, every batch).
             String order = " ORDER BY " + cols + " LIMIT ?";
             selectFirst = head + order;
-            selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND NOT (ctid = ANY(CAST(? AS text[])::tid[]))" + order;
-            deleteDirect = deleteDirectByCtid(t, eq, expiry, scopes);
-            delete = deleteByCtid(t, eq, expiry);
+            selectNext = head + " AND (" + cols + ") >= (" + casts + ") AND " + notSeen + order;
+            deleteDirect = deleteDirectByCtid(t, eq, recheck, scopes);
+            delete = deleteByCtid(t, eq, recheck);
+            heapEq = eq;
         } else {
             String scopeEq = scopeEquality();
-            String keyText = IntStream.range(0, keys.size()).mapToObj(i -> keys.get(i) + "::text AS key_" + i).collect(Collectors.joining(", "));
+            String keyText = perHeap ? rowId + " AS key_0"
+                    : IntStream.range(0, keys.size()).mapToObj(i -> keys.get(i) + "::text AS key_" + i).collect(Collectors.joining(", "));
             String head = "SELECT " + keyText + ", " + expiry + "::text AS expiry_text FROM " + t + " WHERE " + scopeEq + expired;
             if (byCtid) {
                 String order = " ORDER BY " + expiry + " LIMIT ?";
                 selectFirst = head + order;
-                selectNext = head + " AND " + expiry + " >= CAST(? AS " + table.expiryType() + ") AND NOT (ctid = ANY(CAST(? AS text[])::tid[]))" + order;
+                selectNext = head + " AND " + expiry + " >= CAST(? AS " + table.expiryType() + ") AND " + notSeen + order;
             } else {
             String order = " ORDER BY " + expiry + ", " + keyList + " LIMIT ?";
             selectFirst = head + order;
@@ -106,11 +122,21 @@ final class TtlSql {
             // The plain bound lets the index range start at the cursor; the row comparison breaks ties.
             selectNext = head + " AND " + expiry + " >= " + cursor + " AND (" + expiry + ", " + keyList + ") > (" + cursor + ", " + cursorKeys + ")" + order;
             }
-            deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, expiry, List.of())
-                    : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + expiry
-                            + " < statement_timestamp()";
-            delete = byCtid ? deleteByCtid(t, scopeEq, expiry) : deleteByKey(t, scopeEq, expiry, keys);
+            deleteDirect = byCtid ? deleteDirectByCtid(t, scopeEq, recheck, List.of())
+                    : "DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (" + candidates(keys) + ") AND " + recheck;
+            delete = byCtid ? deleteByCtid(t, scopeEq, recheck) : deleteByKey(t, scopeEq, recheck, keys);
+            heapEq = scopeEq;
         }
+    }
+
+    /** {@link #deleteDirect} on one heap only (a partition, or the parent's own rows): bind the same way, with that heap's ctids. */
+    String deleteDirectOn(String relation) {
+        return deleteDirectByCtid("ONLY " + relation, heapEq, recheck, global ? config.scopeColumns() : List.of());
+    }
+
+    /** {@link #delete} on one heap only. */
+    String deleteOn(String relation) {
+        return deleteByCtid("ONLY " + relation, heapEq, recheck);
     }
 
     /** The ordering tuple of a selected row: what the keyset cursor compares (ctid tables). */
@@ -144,11 +170,11 @@ final class TtlSql {
      * Returns the rows it deleted counted per scope (one row, the count, within one scope), not row
      * by row: a batch's answer stays a few rows however large the batch.
      */
-    private static String deleteDirectByCtid(String t, String eq, String expiry, List<String> groupBy) {
+    private static String deleteDirectByCtid(String t, String eq, String recheck, List<String> groupBy) {
         String cols = groupBy.stream().map(TtlTable::quote).collect(Collectors.joining(", "));
         String texts = groupBy.stream().map(c -> TtlTable.quote(c) + "::text, ").collect(Collectors.joining());
-        return "WITH gone AS (DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + expiry
-                + " < statement_timestamp() RETURNING " + (cols.isEmpty() ? "1" : cols) + ")\n"
+        return "WITH gone AS (DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) AND " + recheck
+                + " RETURNING " + (cols.isEmpty() ? "1" : cols) + ")\n"
                 + "SELECT " + texts + "count(*) FROM gone" + (cols.isEmpty() ? "" : " GROUP BY " + cols);
     }
 
@@ -164,21 +190,21 @@ final class TtlSql {
         return "SELECT " + String.join(", ", casts) + " FROM unnest(" + String.join(", ", arrays) + ") AS c(" + aliases + ")";
     }
 
-    private String deleteByKey(String t, String scopeEq, String expiry, List<String> keys) {
+    private String deleteByKey(String t, String scopeEq, String recheck, List<String> keys) {
         String keyList = String.join(", ", keys);
         return "WITH candidates AS (" + candidates(keys) + "),\n"
                 + "locked AS (SELECT " + keyList + " FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (SELECT * FROM candidates)"
                 + " FOR UPDATE SKIP LOCKED),\n"
                 + "deleted AS (DELETE FROM " + t + " WHERE " + scopeEq + "(" + keyList + ") IN (SELECT * FROM locked)"
-                + " AND " + expiry + " < statement_timestamp() RETURNING 1)\n"
+                + " AND " + recheck + " RETURNING 1)\n"
                 + "SELECT (SELECT count(*) FROM locked) AS locked, (SELECT count(*) FROM deleted) AS deleted";
     }
 
     /** Returns ('locked', ctid) for each row it could lock and ('deleted', ctid) for each it deleted. */
-    private static String deleteByCtid(String t, String eq, String expiry) {
+    private static String deleteByCtid(String t, String eq, String recheck) {
         return "WITH locked AS (SELECT ctid FROM " + t + " WHERE " + eq + "ctid = ANY(CAST(? AS text[])::tid[]) FOR UPDATE SKIP LOCKED),\n"
                 + "deleted AS (DELETE FROM " + t + " WHERE " + eq + "ctid = ANY(ARRAY(SELECT ctid FROM locked))"
-                + " AND " + expiry + " < statement_timestamp() RETURNING ctid)\n"
+                + " AND " + recheck + " RETURNING ctid)\n"
                 + "SELECT 'locked' AS what, ctid::text FROM locked UNION ALL SELECT 'deleted', ctid::text FROM deleted";
     }
 

@@ -74,6 +74,8 @@ final class TtlSweeper {
     private long changed;
     private String stoppedBy;
     private long started;
+    /** The ctid deletes of this sweep's table (one sweep, one table). */
+    private CtidDeletes ctidDeletes;
     private long lastProgress;
 
     TtlSweeper(TtlConfig config, BooleanSupplier cancelled, Hooks hooks) {
@@ -83,7 +85,8 @@ final class TtlSweeper {
     }
 
     /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
-    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan, BlockRanges blocks) {
+    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan, BlockRanges blocks,
+            List<String> indexAdvice) {
         long pending() {
             return scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         }
@@ -95,8 +98,8 @@ final class TtlSweeper {
             }
             if (plan.expiryIndex() == null && !config.force()) {
                 return "the sweep of " + table.qualifiedName() + " would not use an index on the expiry " + config.expiryDescription()
-                        + " (every batch would scan the table); create one, e.g. CREATE INDEX CONCURRENTLY ON " + table.qualifiedName()
-                        + " (<scope columns>, <expiry>) WHERE <expiry> IS NOT NULL, or set force: true (--force)";
+                        + " (every batch would scan the table); create it: " + IndexAdvice.sentence(indexAdvice, config)
+                        + "; or set force: true (--force)";
             }
             return null;
         }
@@ -116,9 +119,18 @@ final class TtlSweeper {
         if (blocks != null) {
             lines.addAll(check.blocks(blocks));
         }
+        if (sql.perHeap) {
+            lines.add("-- rows live in several heaps (partitions or inheritance children): each delete batch runs per heap, "
+                    + "DELETE FROM ONLY <partition> with that partition's ctids, in the batch's one transaction");
+        }
+        List<String> advice = plan.expiryIndex() == null ? IndexAdvice.statements(c, table, config) : List.of();
+        if (!advice.isEmpty()) {
+            lines.add("-- the index the sweep needs:");
+            advice.forEach(a -> lines.add(a + ";"));
+        }
         plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
         LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
-        return new Survey(table, sql, scopes, plan, blocks);
+        return new Survey(table, sql, scopes, plan, blocks, advice);
     }
 
     /** Whether batches walk the heap by block ranges (else the expiry index), and why, for the plan. */
@@ -139,7 +151,7 @@ final class TtlSweeper {
                 : null;
         BlockRanges.Shape shape = unavailable == null ? BlockRanges.shape(c, table) : null;
         if (shape != null && shape.partitioned()) {
-            unavailable = "a partitioned table is swept through its index (sweep each partition for block ranges)";
+            unavailable = "a partitioned table is swept through its index (so is one with inheritance children; sweep each partition for block ranges)";
         }
         if (unavailable != null) {
             if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
@@ -493,24 +505,11 @@ final class TtlSweeper {
                 ps.execute();
             }
             BatchOutcome outcome;
-            try (PreparedStatement ps = c.prepareStatement(sql.deleteDirect)) {
-                int i = bindScope(ps, 1, range);
-                if (sql.byCtid) {
-                    ps.setArray(i, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
-                    Map<List<String>, Long> gone = new LinkedHashMap<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        int n = rs.getMetaData().getColumnCount();
-                        while (rs.next()) {
-                            List<String> scope = new ArrayList<>(n - 1);
-                            for (int k = 1; k < n; k++) {
-                                scope.add(rs.getString(k));
-                            }
-                            gone.put(scope, rs.getLong(n));
-                        }
-                    }
-                    outcome = BatchOutcome.byScope(gone, chunk);
-                } else {
-                    bindKeys(c, ps, i, sql, chunk);
+            if (sql.byCtid) {
+                outcome = BatchOutcome.byScope(ctidDeletes(sql).direct(c, range, rowIds(chunk)), chunk);
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(sql.deleteDirect)) {
+                    bindKeys(c, ps, bindScope(ps, 1, range), sql, chunk);
                     outcome = new BatchOutcome(null, null, chunk, ps.executeUpdate(), 0);
                 }
             }
@@ -553,19 +552,19 @@ final class TtlSweeper {
     }
 
     private BatchOutcome deleteByCtid(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
-            int i = bindScope(ps, 1, range);
-            ps.setArray(i++, c.createArrayOf("text", chunk.stream().map(r -> r.get(0)).toArray(String[]::new)));
-            bindScope(ps, i, range);
-            java.util.Set<String> locked = new java.util.HashSet<>();
-            java.util.Set<String> gone = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ("locked".equals(rs.getString(1)) ? locked : gone).add(rs.getString(2));
-                }
-            }
-            return new BatchOutcome(gone, locked, chunk, 0, 0);
+        CtidDeletes.Locked l = ctidDeletes(sql).skipLocked(c, range, rowIds(chunk));
+        return new BatchOutcome(l.deleted(), l.locked(), chunk, 0, 0);
+    }
+
+    private CtidDeletes ctidDeletes(TtlSql sql) {
+        if (ctidDeletes == null) {
+            ctidDeletes = new CtidDeletes(sql);
         }
+        return ctidDeletes;
+    }
+
+    private static List<String> rowIds(List<List<String>> chunk) {
+        return chunk.stream().map(r -> r.get(0)).toList();
     }
 
     private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {

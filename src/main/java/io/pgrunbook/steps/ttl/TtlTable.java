@@ -26,9 +26,12 @@ record TtlTable(
         Map<String, String> columnTypes,
         List<String> keyColumns,
         String expiryType,
-        String distributionColumn) {
+        String distributionColumn,
+        boolean hasChildren) {
 
-    static final String FIND_TABLE = "SELECT c.oid::int8, c.oid::regclass::text, c.relkind::text FROM pg_class c WHERE c.oid = to_regclass(?)";
+    /** relhassubclass: partitions or inheritance children (it may stay true after the last child is dropped, which costs nothing). */
+    static final String FIND_TABLE = "SELECT c.oid::int8, c.oid::regclass::text, c.relkind::text, c.relkind = 'p' OR c.relhassubclass "
+            + "FROM pg_class c WHERE c.oid = to_regclass(?)";
     static final String COLUMNS = """
             SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
              WHERE attrelid = ?::int8::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum""";
@@ -46,6 +49,7 @@ record TtlTable(
     static TtlTable inspect(Connection c, TtlConfig config) throws SQLException {
         long oid;
         String qualified;
+        boolean children;
         try (PreparedStatement ps = c.prepareStatement(FIND_TABLE)) {
             ps.setString(1, config.table());
             try (ResultSet rs = ps.executeQuery()) {
@@ -55,6 +59,7 @@ record TtlTable(
                 }
                 oid = rs.getLong(1);
                 qualified = rs.getString(2);
+                children = rs.getBoolean(4);
                 if (!Set.of("r", "p").contains(rs.getString(3))) {
                     throw new TtlConfigException("'" + config.table() + "' is not a table (relkind " + rs.getString(3) + ")");
                 }
@@ -108,12 +113,14 @@ record TtlTable(
                         + "ttl.sweep needs one to address rows on the shard");
             }
         }
-        return new TtlTable(oid, qualified, types, List.copyOf(key), expiryType, distribution);
+        return new TtlTable(oid, qualified, types, List.copyOf(key), expiryType, distribution, children);
     }
 
     /** The expiry must be a point in time; the type the server gives the column or expression decides. */
     private static String expiryType(Connection c, String qualified, TtlConfig config) throws SQLException {
-        String probe = "SELECT " + config.expirySql() + " FROM " + qualified + " LIMIT 0";
+        // A rewritten expression is probed too: its interval is checked by the server, not by our reading of it.
+        String probe = "SELECT " + config.expirySql() + config.rewrite().map(r -> ", (" + config.expiryExpression() + ")").orElse("")
+                + " FROM " + qualified + " LIMIT 0";
         try (PreparedStatement ps = c.prepareStatement(probe)) {
             ResultSetMetaData md = ps.getMetaData();
             String type = md.getColumnTypeName(1);
@@ -123,7 +130,9 @@ record TtlTable(
             }
             return type;
         } catch (SQLException e) {
-            if (config.expiryExpression() != null && e.getSQLState() != null && e.getSQLState().startsWith("42")) {
+            // 42: names and syntax; 22: a value such as interval 'banana'.
+            if (config.expiryExpression() != null && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("42") || e.getSQLState().startsWith("22"))) {
                 throw new TtlConfigException("expiry_expression '" + config.expiryExpression() + "' is not valid on " + qualified
                         + ": " + e.getMessage());
             }

@@ -52,6 +52,13 @@ class TtlSweepBadInputTest {
         StepResult expr = runStep(db, "table: items, expiry_expression: 'nonsense + 1'");
         assertThat(expr.status()).isEqualTo(Status.ERROR);
         assertThat(expr.message()).contains("expiry_expression 'nonsense + 1' is not valid");
+        // Read as column + interval, yet the server still checks the interval and the column.
+        StepResult interval = runStep(db, "table: items, expiry_expression: \"expires + interval 'banana'\"");
+        assertThat(interval.status()).isEqualTo(Status.ERROR);
+        assertThat(interval.message()).contains("expiry_expression 'expires + interval 'banana'' is not valid", "banana");
+        StepResult column = runStep(db, "table: items, expiry_expression: \"expired_at + interval '1 day'\"");
+        assertThat(column.status()).isEqualTo(Status.ERROR);
+        assertThat(column.message()).contains("is not valid", "expired_at");
         assertThat(count(db, "SELECT count(*) FROM items")).isEqualTo(30);
     }
 

@@ -19,21 +19,21 @@ import java.util.regex.Pattern;
  * objects, and the data entries of given tables and sequences, for a list file (-L) that restores
  * exactly those.
  */
-final class ArchiveToc {
+final class ArchiveListing {
     /** "3347; 0 16394 TABLE DATA public t app": id, type, "schema name", owner (the last word). */
     private static final Pattern DATA = Pattern.compile("^(\\d+); \\d+ \\d+ (TABLE DATA|SEQUENCE SET) (.+) (\\S+)$");
     private static final Pattern ENTRY = Pattern.compile("^\\d+; \\d+ \\d+ .* (\\S+)$");
 
     private final List<String> lines;
 
-    private ArchiveToc(List<String> lines) {
+    private ArchiveListing(List<String> lines) {
         this.lines = lines;
     }
 
-    static ArchiveToc read(PgTool pgRestore, Path archive) throws IOException, InterruptedException {
+    static ArchiveListing read(PgTool pgRestore, Path archive) throws IOException, InterruptedException {
         Path log = Files.createTempFile("pgrunbook-toc-", ".log");
         try {
-            return new ArchiveToc(pgRestore.read(List.of("--list", archive.toString()), log,
+            return new ArchiveListing(pgRestore.read(List.of("--list", archive.toString()), log,
                     in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList()));
         } finally {
             Files.deleteIfExists(log);
