@@ -21,6 +21,7 @@ final class FileCheck {
     static List<String> check(Path backup, BackupManifest manifest, int threads) throws IOException {
         Map<String, BackupManifest.FileEntry> expected = new HashMap<>();
         manifest.files().forEach(f -> expected.put(f.path(), f));
+        Map<String, List<String>> tablesByFile = tablesByFile(manifest);
         List<String> found = ArchiveScanner.parallel(ArchiveScanner.files(backup), threads, file -> {
             String rel = ArchiveScanner.relative(backup, file);
             BackupManifest.FileEntry want = expected.get(rel);
@@ -29,17 +30,44 @@ final class FileCheck {
             }
             long size = Files.size(file);
             if (size != want.size()) {
-                return "file " + rel + " has " + size + " bytes, the manifest says " + want.size() + " (truncated or overwritten)";
+                return "file " + rel + holding(tablesByFile, rel) + " has " + size + " bytes, the manifest says " + want.size()
+                        + " (truncated or overwritten)";
             }
             String sha = ArchiveScanner.sha256(file);
-            return sha.equals(want.sha256()) ? null : "file " + rel + " is corrupt: SHA-256 " + sha + ", the manifest says " + want.sha256();
+            return sha.equals(want.sha256()) ? null
+                    : "file " + rel + holding(tablesByFile, rel) + " is corrupt: SHA-256 " + sha + ", the manifest says " + want.sha256();
         });
         List<String> problems = new ArrayList<>();
         found.stream().filter(java.util.Objects::nonNull).forEach(problems::add);
         java.util.Set<String> present = new java.util.HashSet<>();
         ArchiveScanner.files(backup).forEach(f -> present.add(ArchiveScanner.relative(backup, f)));
-        expected.keySet().stream().filter(rel -> !present.contains(rel)).sorted().forEach(rel -> problems.add("missing file " + rel));
+        expected.keySet().stream().filter(rel -> !present.contains(rel)).sorted()
+                .forEach(rel -> problems.add("missing file " + rel + holding(tablesByFile, rel)));
         return problems;
+    }
+
+    private static Map<String, List<String>> tablesByFile(BackupManifest manifest) {
+        Map<String, List<String>> byFile = new HashMap<>();
+        for (BackupManifest.TableEntry t : manifest.tables()) {
+            if (t.file() != null) {
+                byFile.computeIfAbsent(t.file(), k -> new ArrayList<>()).add(t.qualified());
+            }
+        }
+        return byFile;
+    }
+
+    /** " (the rows of public.orders)": what a damaged file costs, so the reader knows what is at stake. */
+    static String holding(Map<String, List<String>> tablesByFile, String rel) {
+        List<String> tables = tablesByFile.get(rel);
+        if (tables == null || tables.isEmpty()) {
+            return "";
+        }
+        if (tables.size() == 1) {
+            return " (the rows of " + tables.get(0) + ")";
+        }
+        List<String> sorted = tables.stream().sorted().toList();
+        return " (the rows of " + tables.size() + " tables: " + String.join(", ", sorted.subList(0, Math.min(5, sorted.size())))
+                + (sorted.size() > 5 ? ", ..." : "") + ")";
     }
 
     /** Null when pg_restore --list reads the archive, else why not. */

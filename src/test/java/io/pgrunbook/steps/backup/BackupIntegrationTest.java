@@ -97,7 +97,7 @@ class BackupIntegrationTest {
         Files.write(data, bytes);
         StepResult s = step(run(verifyYaml("path: " + copy + ", drill: false")));
         assertThat(s.status()).isEqualTo(Status.FAIL);
-        assertThat(s.message()).contains("corrupt").contains(copy.relativize(data).toString());
+        assertThat(s.message()).contains("corrupt").contains(copy.relativize(data) + " (the rows of public.big) is corrupt");
     }
 
     @Test
