@@ -72,6 +72,7 @@ final class SandboxCommand implements Runnable {
         }
         SandboxStatus s = status.get();
         out.println((s.running() ? "running" : "not running") + "  " + s.url());
+        out.println("socket     " + s.socketUrl());
         out.println("directory  " + s.directory());
         out.println("started    " + s.startedAt());
         out.println("pid        " + s.pid());

@@ -10,11 +10,21 @@ import java.util.Optional;
  * A session-level advisory lock keyed by a name, held on its own connection for as long as the
  * run lasts so two runs of the same runbook never overlap. Closing the connection releases it, so a
  * killed run never leaves the lock behind.
+ *
+ * <p>Behind a pooler that shares server sessions (transaction pooling), a session lock would stay on
+ * a server connection the pooler hands to other clients once ours is idle: the lock outlives the
+ * run and excludes nobody in particular. There the lock is transaction-level instead, taken inside a
+ * transaction held open on a dedicated connection for the whole run, which pins one server
+ * connection to us; rolling back (or a dropped connection) releases it. The transaction takes no
+ * snapshot after its one statement (READ COMMITTED), so VACUUM and CREATE INDEX CONCURRENTLY do not
+ * wait for it, and its idle_in_transaction_session_timeout is switched off for it alone.
  */
 public final class AdvisoryLock implements AutoCloseable {
     /** The first key of the two-key form: 'pgrb', so pgrunbook's locks never collide with an application's one-key locks. */
     static final int NAMESPACE = 0x70677262;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?, hashtext(?))";
+    private static final String TRY_XACT_LOCK = "SELECT pg_try_advisory_xact_lock(?, hashtext(?))";
+    private static final String NO_IDLE_TIMEOUT = "SELECT set_config('idle_in_transaction_session_timeout', '0', true)";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(?))";
     private static final String HOLDER = """
             SELECT a.pid, a.usename, a.application_name, host(a.client_addr) AS client,
@@ -26,27 +36,54 @@ public final class AdvisoryLock implements AutoCloseable {
 
     private final Connection connection;
     private final String name;
+    private final boolean inTransaction;
 
-    private AdvisoryLock(Connection connection, String name) {
+    private AdvisoryLock(Connection connection, String name, boolean inTransaction) {
         this.connection = connection;
         this.name = name;
+        this.inTransaction = inTransaction;
+    }
+
+    /**
+     * Takes the lock on a dedicated connection to the target, session-level on a direct connection,
+     * inside a held transaction behind a pooler that shares sessions; or returns who holds it.
+     */
+    public static Result tryAcquire(TargetPool target, String name) throws SQLException {
+        Connection connection = target.dedicatedConnection();
+        if (!target.pooler().sessionsShared()) {
+            return tryAcquire(connection, name);
+        }
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement off = connection.prepareStatement(NO_IDLE_TIMEOUT)) {
+                off.execute();
+            }
+            return take(connection, TRY_XACT_LOCK, name, true);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     /** Takes the lock, or returns who holds it; the connection is closed when the lock is not taken. */
     public static Result tryAcquire(Connection connection, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(TRY_LOCK)) {
+        return take(connection, TRY_LOCK, name, false);
+    }
+
+    private static Result take(Connection connection, String trySql, String name, boolean inTransaction) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(trySql)) {
             ps.setInt(1, NAMESPACE);
             ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    return new Result(Optional.of(new AdvisoryLock(connection, name)), null);
+                    return new Result(Optional.of(new AdvisoryLock(connection, name, inTransaction)), null);
                 }
             }
-            String holder = holder(connection, name);
-            connection.close();
-            return new Result(Optional.empty(), holder);
         }
+        String holder = holder(connection, name);
+        connection.close();
+        return new Result(Optional.empty(), holder);
     }
 
     private static String holder(Connection connection, String name) throws SQLException {
@@ -68,6 +105,10 @@ public final class AdvisoryLock implements AutoCloseable {
     @Override
     public void close() {
         try (connection) {
+            if (inTransaction) {
+                connection.rollback();
+                return;
+            }
             try (PreparedStatement ps = connection.prepareStatement(UNLOCK)) {
                 ps.setInt(1, NAMESPACE);
                 ps.setString(2, name);

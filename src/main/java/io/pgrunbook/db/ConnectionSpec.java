@@ -118,6 +118,28 @@ public final class ConnectionSpec {
                 libpqSettings, jdbcParams, name, secrets);
     }
 
+    /**
+     * A copy with one more pgjdbc property (e.g. prepareThreshold=0 behind a transaction pooler); it
+     * reaches every JDBC connection made from this spec, never a child tool's libpq settings.
+     */
+    public ConnectionSpec withPgjdbcSetting(String name, String value) {
+        Map<String, String> settings = new LinkedHashMap<>(pgjdbcSettings);
+        settings.put(name, value);
+        return new ConnectionSpec(hosts, ports, database, user, password, service, settings,
+                libpqSettings, jdbcParams, applicationName, secrets);
+    }
+
+    /** A copy that connects to another database of the same server (or pooler). */
+    public ConnectionSpec withDatabase(String name) {
+        return new ConnectionSpec(hosts, ports, name, user, password, service, pgjdbcSettings,
+                libpqSettings, jdbcParams, applicationName, secrets);
+    }
+
+    /** The directory of the server's Unix socket when this spec connects through one (host=/dir), as libpq does. */
+    public Optional<String> socketDirectory() {
+        return UnixSockets.isSocketDirectory(hosts.get(0)) ? Optional.of(hosts.get(0)) : Optional.empty();
+    }
+
     /** Host(s), port(s), database and service; never the user or password. */
     public String jdbcUrl() {
         StringBuilder url = new StringBuilder("jdbc:postgresql://").append(hostPorts())
@@ -145,7 +167,7 @@ public final class ConnectionSpec {
     /** A libpq URI for reports and errors, e.g. {@code postgresql://ops@db1:5433/app?sslmode=require}; never a password. */
     public String display() {
         StringBuilder out = new StringBuilder("postgresql://").append(percentEncode(user)).append('@')
-                .append(hostPorts()).append('/').append(percentEncode(database));
+                .append(hostList(true)).append('/').append(percentEncode(database));
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
         for (String key : List.of("sslmode", "target_session_attrs")) {
             if (libpqSettings.containsKey(key)) {
@@ -156,6 +178,11 @@ public final class ConnectionSpec {
             query.add("service=" + percentEncode(service));
         }
         return out.append(query).toString();
+    }
+
+    /** The libpq settings given (sslmode, sslrootcert, ...), under libpq's names, for child tools. */
+    Map<String, String> libpq() {
+        return libpqSettings;
     }
 
     public Optional<String> password() {
@@ -201,9 +228,22 @@ public final class ConnectionSpec {
     }
 
     private String hostPorts() {
+        if (socketDirectory().isPresent()) {
+            // The socket factory ignores the host; pgjdbc still wants one in the URL.
+            return UnixSockets.URL_HOST + ":" + ports.get(0);
+        }
+        return hostList(false);
+    }
+
+    /** libpq's URI form: a socket directory percent-encoded (postgresql://%2Fvar%2Frun%2Fpostgresql:5432/db). */
+    private String hostList(boolean encodeSockets) {
         StringJoiner joined = new StringJoiner(",");
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i);
+            if (encodeSockets && UnixSockets.isSocketDirectory(host)) {
+                joined.add(percentEncode(host) + ":" + ports.get(i));
+                continue;
+            }
             joined.add((host.contains(":") ? "[" + host + "]" : host) + ":" + ports.get(i));
         }
         return joined.toString();

@@ -44,7 +44,7 @@ final class ConninfoResolver {
 
     private ConnectionSpec resolve() {
         Value hostValue = pick("host", "PGHOST", "PGHOST");
-        List<String> hosts = hosts(hostValue);
+        List<String> hosts = hosts(hostValue, given.jdbcForm());
         List<Integer> ports = ports(pick("port", "PGPORT", "PGPORT"), hosts.size());
         Value userValue = pick("user", "user", "PGUSER");
         String user = userValue != null ? userValue.value() : defaultUser();
@@ -68,6 +68,9 @@ final class ConninfoResolver {
                 pgjdbcSettings.put(setting.pgjdbcName(), setting.toPgjdbc().apply(v.value(), v.from()));
                 libpqSettings.put(setting.libpqName(), v.value());
             }
+        }
+        if (UnixSockets.isSocketDirectory(hosts.get(0)) && !given.jdbcParams().containsKey("socketFactory")) {
+            pgjdbcSettings.putAll(UnixSockets.pgjdbcSettings(hosts.get(0), ports.get(0)));
         }
         return new ConnectionSpec(hosts, ports, database, user,
                 password == null ? null : password.value(), service, pgjdbcSettings, libpqSettings,
@@ -93,9 +96,10 @@ final class ConninfoResolver {
         return null;
     }
 
-    private static List<String> hosts(Value value) {
+    /** libpq's default is its socket directory; pgjdbc's (for a jdbc:postgresql URL) is localhost. */
+    private static List<String> hosts(Value value, boolean jdbcForm) {
         if (value == null) {
-            return List.of(DEFAULT_HOST);
+            return List.of(jdbcForm ? DEFAULT_HOST : UnixSockets.defaultDirectory());
         }
         List<String> hosts = new ArrayList<>();
         for (String host : value.value().split(",", -1)) {
@@ -103,13 +107,9 @@ final class ConninfoResolver {
             if (h.startsWith("[") && h.endsWith("]")) {
                 h = h.substring(1, h.length() - 1);
             }
-            if (h.startsWith("/")) {
-                throw PgRunbookException.invalid("host '" + h + "' " + value.from() + " is a Unix-socket directory,"
-                        + " but pgrunbook connects over TCP only: use host=localhost or host=127.0.0.1"
-                        + " (with the server listening on TCP)");
-            }
-            hosts.add(h.isEmpty() ? DEFAULT_HOST : h);
+            hosts.add(h.isEmpty() ? (jdbcForm ? DEFAULT_HOST : UnixSockets.defaultDirectory()) : h);
         }
+        UnixSockets.checkHostList(hosts, value.from());
         return List.copyOf(hosts);
     }
 

@@ -10,11 +10,16 @@ import java.util.Map;
  * @param keywords   libpq keywords (host, port, dbname, ...), values decoded; host and port may be
  *                   comma-separated lists as in libpq
  * @param jdbcParams pgjdbc properties from a jdbc:postgresql URL's query, passed through untouched
+ * @param jdbcForm   a jdbc:postgresql URL, whose default host is pgjdbc's (localhost), not libpq's socket
  */
-record GivenConninfo(Map<String, String> keywords, Map<String, String> jdbcParams) {
+record GivenConninfo(Map<String, String> keywords, Map<String, String> jdbcParams, boolean jdbcForm) {
     GivenConninfo {
         keywords = Collections.unmodifiableMap(new LinkedHashMap<>(keywords));
         jdbcParams = Collections.unmodifiableMap(new LinkedHashMap<>(jdbcParams));
+    }
+
+    GivenConninfo(Map<String, String> keywords, Map<String, String> jdbcParams) {
+        this(keywords, jdbcParams, false);
     }
 
     static GivenConninfo empty() {

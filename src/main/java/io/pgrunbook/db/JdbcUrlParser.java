@@ -60,7 +60,7 @@ final class JdbcUrlParser {
                 }
             }
         }
-        return new GivenConninfo(keywords, jdbcParams);
+        return new GivenConninfo(keywords, jdbcParams, true);
     }
 
     private static void parseHosts(String hostList, Map<String, String> keywords) {

@@ -106,6 +106,21 @@ public final class Sandbox implements AutoCloseable {
         return jdbcUrl("postgres");
     }
 
+    /** The directory of the server's Unix socket (.s.PGSQL.PORT): the sandbox directory, reachable by its owner. */
+    public Path socketDirectory() {
+        return directory;
+    }
+
+    /** libpq form over the Unix socket: postgresql://postgres@%2Ftmp%2Fpgrunbook-sandbox-...:PORT/DATABASE */
+    public String socketUrl(String database) {
+        return socketUrl(directory, port, database);
+    }
+
+    static String socketUrl(Path socketDirectory, int port, String database) {
+        return "postgresql://" + SUPERUSER + "@" + java.net.URLEncoder.encode(socketDirectory.toString(),
+                java.nio.charset.StandardCharsets.UTF_8) + ":" + port + "/" + database;
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + HOST + ":" + port + "/" + database + "?user=" + SUPERUSER;
     }

@@ -9,4 +9,9 @@ import java.time.Instant;
  * @param pid the postmaster's process id when it was started
  */
 public record SandboxStatus(Path directory, int port, String url, String jdbcUrl, long pid, Instant startedAt,
-        Path binDirectory, boolean running) {}
+        Path binDirectory, boolean running) {
+    /** The same server over its Unix socket, which the sandbox also listens on. */
+    public String socketUrl() {
+        return Sandbox.socketUrl(directory, port, "postgres");
+    }
+}

@@ -73,7 +73,7 @@ public final class Engine {
                             + "' is unavailable: " + health.whyDown(lockName).orElse("not open"), ExitCode.CANNOT_RUN);
                 }
                 try {
-                    AdvisoryLock.Result r = AdvisoryLock.tryAcquire(lockTarget.dedicatedConnection(), "pgrunbook:" + runbook.name());
+                    AdvisoryLock.Result r = AdvisoryLock.tryAcquire(lockTarget, "pgrunbook:" + runbook.name());
                     if (r.lock().isEmpty()) {
                         return notRun(runbook, options, start, specs, pools, "another run of runbook '" + runbook.name()
                                 + "' holds its lock on target '" + lockTarget.name() + "': " + r.heldBy()
@@ -179,13 +179,20 @@ public final class Engine {
     }
 
     /**
+     * How many targets are opened at once: enough that a few hundred dead targets (refusing, or
+     * hanging until connect_timeout) cost one connect timeout, not one per batch; bounded, because
+     * each opening target is a thread and a socket (docs/poolers.md, "Many targets").
+     */
+    static final int PARALLEL_CONNECTS = 256;
+
+    /**
      * Opens every target in parallel, so a dead one costs its connect timeout once. A target that
      * cannot be reached is marked down: its steps end in ERROR with the reason while the others
      * run (one dead shard must not hide the state of the rest). When no target can be reached, or
      * a password is refused (a mistake, not an outage), the run cannot start: exit 3.
      */
     private static void openAll(Runbook runbook, Map<String, ConnectionSpec> specs, Map<String, TargetPool> pools, TargetHealth health) {
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(8, specs.size())), r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_CONNECTS, specs.size())), r -> {
             Thread t = new Thread(r, "pgrunbook-connect");
             t.setDaemon(true);
             return t;
@@ -233,7 +240,7 @@ public final class Engine {
             return null;
         }
         for (TargetPool p : pools.values()) {
-            if (p.serverInfo().major() < runbook.minServerVersion()) {
+            if (!p.isConsole() && p.serverInfo().major() < runbook.minServerVersion()) {
                 return "target '" + p.name() + "' runs " + p.serverInfo().version() + "; runbook '" + runbook.name()
                         + "' requires PostgreSQL " + runbook.minServerVersion() + " or later";
             }

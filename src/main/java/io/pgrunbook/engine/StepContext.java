@@ -26,6 +26,7 @@ import java.util.Set;
 public final class StepContext {
     private static final String SET_TIMEOUTS = "SELECT set_config('statement_timeout', ?, ?), set_config('lock_timeout', ?, ?)";
     private static final String RESET_TIMEOUTS = "RESET statement_timeout; RESET lock_timeout";
+    private static final String REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
     /** Beyond statement_timeout, how long the client waits before it cancels on its own (a hung network). */
     private static final Duration CLIENT_GRACE = Duration.ofSeconds(10);
 
@@ -72,7 +73,29 @@ public final class StepContext {
      * and the password if one was given, which belongs in the tool's PGPASSWORD, never its arguments.
      */
     public io.pgrunbook.db.ConnectionSpec connectionSpec() {
+        // A child tool's session settings (pg_dump's search_path = '', row_security = off) would land on
+        // a server connection other clients are handed next: refused behind transaction pooling.
+        io.pgrunbook.db.PoolerRefusal.check(target, step.id(), step.type());
         return target.spec();
+    }
+
+    /**
+     * How this step's own JDBC connections reach the target (a load test's clients): the spec
+     * {@link #connectionSpec()} gives, with pgjdbc settings that keep it correct behind a pooler
+     * (no named server-side prepared statements under transaction pooling).
+     */
+    public io.pgrunbook.db.ConnectionSpec jdbcConnectionSpec() {
+        return target.spec();
+    }
+
+    /** {@code SHOW what} on PgBouncer's admin console at this target's address (a target whose database is pgbouncer). */
+    public List<Map<String, String>> pgbouncerShow(String what) throws SQLException {
+        return target.consoleShow(what);
+    }
+
+    /** What stands between pgrunbook and this target's server (nothing, or a pooler and its mode). */
+    public io.pgrunbook.db.Pooler pooler() {
+        return target.pooler();
     }
 
     public Step step() {
@@ -122,11 +145,29 @@ public final class StepContext {
 
     /** Runs work in one transaction (read only or not), committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(boolean readOnly, SqlWork<T> work) throws SQLException {
+        return inTransaction(readOnly, false, work);
+    }
+
+    /**
+     * Runs work in one READ ONLY, REPEATABLE READ transaction: every statement sees the same snapshot.
+     * The isolation level is set for this transaction only (SET TRANSACTION), never as a session
+     * characteristic, so it holds behind transaction pooling too.
+     */
+    public <T> T inSnapshot(SqlWork<T> work) throws SQLException {
+        return inTransaction(true, true, work);
+    }
+
+    private <T> T inTransaction(boolean readOnly, boolean repeatableRead, SqlWork<T> work) throws SQLException {
         try (Connection c = target.borrow()) {
             cancellation.register(c);
             try {
                 c.setAutoCommit(false);
                 c.setReadOnly(readOnly);
+                if (repeatableRead) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(REPEATABLE_READ);
+                    }
+                }
                 setTimeouts(c, true);
                 T result = work.run(c);
                 c.commit();
@@ -144,8 +185,14 @@ public final class StepContext {
     /**
      * Runs work outside any transaction, for statements that refuse one (VACUUM, CREATE INDEX
      * CONCURRENTLY); the session's timeouts are reset before the connection goes back to the pool.
+     *
+     * <p>Such work relies on a session of its own (session settings, session advisory locks,
+     * statements spread over several transactions on one connection). Behind a pooler that shares
+     * server sessions that is not so, and a session setting would leak to another client: the work
+     * is refused before it starts, exit 3, naming the pooler and what to connect to instead.
      */
     public <T> T withoutTransaction(SqlWork<T> work) throws SQLException {
+        io.pgrunbook.db.PoolerRefusal.check(target, step.id(), step.type());
         try (Connection c = target.borrow()) {
             cancellation.register(c);
             try {

@@ -35,8 +35,8 @@ class ConnectionSpecErrorTest {
                 arguments("host=db1 dbname password=" + SECRET, "missing '=' after 'dbname'"),
                 arguments("password=" + SECRET + " extra host=db1", "quote a password that contains spaces"),
                 arguments("password=" + SECRET + " word=x", "quote a password that contains spaces"),
-                arguments("host=/var/run/postgresql password=" + SECRET, "use host=localhost or host=127.0.0.1"),
-                arguments("postgresql://ops:" + SECRET + "@%2Fvar%2Frun%2Fpostgresql/app", "Unix-socket directory"),
+                arguments("host=/var/run/postgresql,db1 password=" + SECRET, "give the socket directory alone"),
+                arguments("postgresql://ops:" + SECRET + "@%2Fvar%2Frun%2Fpostgresql,db2/app", "Unix-socket directory among several hosts"),
                 arguments("host=h1,h2,h3 port=1,2 password=" + SECRET, "2 ports in the connection string for 3 hosts"),
                 arguments("postgresql://ops:" + SECRET + "@db1/app?sslmode=sometimes", "invalid sslmode 'sometimes'"),
                 arguments("host=db1 connect_timeout=soon password=" + SECRET, "invalid connect_timeout 'soon'"),
@@ -64,7 +64,7 @@ class ConnectionSpecErrorTest {
 
     static Stream<Arguments> badEnvironment() {
         return Stream.of(
-                arguments(Map.of("PGHOST", "/tmp", "PGPASSWORD", SECRET), "host '/tmp' from PGHOST is a Unix-socket"),
+                arguments(Map.of("PGHOST", "/tmp,db1", "PGPASSWORD", SECRET), "host list '/tmp,db1' from PGHOST has a Unix-socket"),
                 arguments(Map.of("PGPORT", "five", "PGPASSWORD", SECRET), "invalid port 'five' from PGPORT"),
                 arguments(Map.of("PGSSLMODE", "on", "PGPASSWORD", SECRET), "invalid sslmode 'on' from PGSSLMODE"),
                 arguments(Map.of("PGTARGETSESSIONATTRS", "x", "PGPASSWORD", SECRET), "from PGTARGETSESSIONATTRS"));

@@ -25,12 +25,12 @@ class ConnectionSpecKeyValueTest {
                 arguments("host=h1,h2,h3 port=6432", List.of("h1", "h2", "h3"), List.of(6432, 6432, 6432), "osuser",
                         "osuser", null),
                 arguments("host=::1 dbname=app", List.of("::1"), List.of(5432), "osuser", "app", null),
-                arguments("dbname='my app' user=ops", List.of("localhost"), List.of(5432), "ops", "my app", null),
-                arguments("password='it\\'s a \\\\ secret' user=ops", List.of("localhost"), List.of(5432), "ops",
+                arguments("dbname='my app' user=ops", List.of(UnixSockets.defaultDirectory()), List.of(5432), "ops", "my app", null),
+                arguments("password='it\\'s a \\\\ secret' user=ops", List.of(UnixSockets.defaultDirectory()), List.of(5432), "ops",
                         "ops", "it's a \\ secret"),
-                arguments("password=back\\ slash user=ops", List.of("localhost"), List.of(5432), "ops", "ops",
+                arguments("password=back\\ slash user=ops", List.of(UnixSockets.defaultDirectory()), List.of(5432), "ops", "ops",
                         "back slash"),
-                arguments("dbname=app password=''", List.of("localhost"), List.of(5432), "osuser", "app", null));
+                arguments("dbname=app password=''", List.of(UnixSockets.defaultDirectory()), List.of(5432), "osuser", "app", null));
     }
 
     @ParameterizedTest

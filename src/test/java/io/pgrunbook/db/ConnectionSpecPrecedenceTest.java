@@ -66,15 +66,16 @@ class ConnectionSpecPrecedenceTest {
     }
 
     @Test
-    void defaultsAreLocalhost5432AndTheOsUserAsUserAndDatabase() {
+    void defaultsAreLibpqsSocketDirectory5432AndTheOsUserAsUserAndDatabase() {
         ConnectionSpec spec = ConnectionSpec.parse("", Map.of("USER", "osuser"));
 
-        assertThat(spec.hosts()).containsExactly("localhost");
+        assertThat(spec.hosts()).containsExactly(UnixSockets.defaultDirectory());
         assertThat(spec.ports()).containsExactly(5432);
         assertThat(spec.user()).isEqualTo("osuser");
         assertThat(spec.database()).isEqualTo("osuser");
         assertThat(spec.hasPassword()).isFalse();
-        assertThat(spec.properties()).doesNotContainKey("password").doesNotContainKey("sslmode");
+        // libpq never uses SSL over a Unix socket.
+        assertThat(spec.properties()).doesNotContainKey("password").containsEntry("sslmode", "disable");
     }
 
     @Test
@@ -96,7 +97,7 @@ class ConnectionSpecPrecedenceTest {
     void emptyEnvironmentValuesCountAsUnset() {
         ConnectionSpec spec = ConnectionSpec.parse("", Map.of("USER", "osuser", "PGHOST", "", "PGPORT", ""));
 
-        assertThat(spec.hosts()).isEqualTo(List.of("localhost"));
+        assertThat(spec.hosts()).isEqualTo(List.of(UnixSockets.defaultDirectory()));
         assertThat(spec.ports()).isEqualTo(List.of(5432));
     }
 

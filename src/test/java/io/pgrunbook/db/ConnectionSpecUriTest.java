@@ -20,7 +20,7 @@ class ConnectionSpecUriTest {
                         "jdbc:postgresql://db1:5433/app"),
                 arguments("postgres://ops:s3cret@db1/app", List.of("db1"), List.of(5432), "ops", "app", "s3cret",
                         "jdbc:postgresql://db1:5432/app"),
-                arguments("postgresql://", List.of("localhost"), List.of(5432), "osuser", "osuser", null,
+                arguments("postgresql://", List.of(UnixSockets.defaultDirectory()), List.of(5432), "osuser", "osuser", null,
                         "jdbc:postgresql://localhost:5432/osuser"),
                 arguments("postgresql://h1:5432,h2:5433/app", List.of("h1", "h2"), List.of(5432, 5433), "osuser", "app",
                         null, "jdbc:postgresql://h1:5432,h2:5433/app"),

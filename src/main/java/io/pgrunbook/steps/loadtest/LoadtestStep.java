@@ -143,7 +143,7 @@ public final class LoadtestStep implements StepType {
                 return StepOutcome.verdict(Status.ERROR, e.getMessage(), Evidence.none());
             }
         }
-        ConnectionSpec spec = context.connectionSpec().withApplicationName(APPLICATION_NAME);
+        ConnectionSpec spec = context.jdbcConnectionSpec().withApplicationName(APPLICATION_NAME);
         Step step = context.step();
         LoadRunner.ConnectionSource source = () -> open(spec, step);
         List<String> notes = DataLoader.load(scenario, source, context::isCancelled);
