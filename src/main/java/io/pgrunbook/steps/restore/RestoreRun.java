@@ -85,7 +85,7 @@ final class RestoreRun {
             return StepOutcome.verdict(Status.PASS, "dry run, nothing changed: " + plan.summary(backup, dbName) + plan.lines() + refused, plan.evidence());
         }
         refusals(mode, m, db, own, current, selected, resuming);
-        try (AdvisoryLock ignored = db.lock()) {
+        try (AdvisoryLock ignored = db.lock(context.pooler().sessionsShared())) {
             Map<String, String> historyBefore = null;
             if (mode == Mode.WHOLE && !current.isEmpty()) {
                 try (Connection c = db.connect()) {

@@ -78,11 +78,12 @@ final class TargetDatabase {
     }
 
     /**
-     * One restore per target database at a time: a session advisory lock on its own connection to
-     * the target's database, released when the restore ends or its process dies.
+     * One restore per target database at a time: an advisory lock on its own connection to the
+     * target's database (held in a transaction behind a pooler that shares sessions, as db.AdvisoryLock
+     * does it), released when the restore ends or its process dies.
      */
-    AdvisoryLock lock() throws SQLException {
-        AdvisoryLock.Result r = AdvisoryLock.tryAcquire(connectServer(), "pgrunbook:restore:" + name);
+    AdvisoryLock lock(boolean sessionsShared) throws SQLException {
+        AdvisoryLock.Result r = AdvisoryLock.tryAcquire(connectServer(), "pgrunbook:restore:" + name, sessionsShared);
         if (r.lock().isEmpty()) {
             throw PgRunbookException.cannotRun("another restore into database " + name + " is running: " + r.heldBy()
                     + "; wait for it to finish");
