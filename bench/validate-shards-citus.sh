@@ -12,7 +12,10 @@ runs="${1:-10}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
 work="$(mktemp -d)"; chmod 755 "$work"
-ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
+# BENCH_PORTS="7510 7511 7512" pins the three ports (a machine shared by several people); else free ones are picked.
+if [ -n "${BENCH_PORTS:-}" ]; then read -r -a ports <<< "$BENCH_PORTS"; else
+  ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
+fi
 cleanup() { for p in "${ports[@]}"; do as_pg "$bin/pg_ctl -D $work/n$p -m immediate stop" >/dev/null 2>&1 || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chown postgres "$work"
@@ -57,7 +60,7 @@ for i in $(seq 1 "$runs"); do
 done
 t=$(printf '%s\n' "${tool[@]}" | median); m=$(printf '%s\n' "${manual[@]}" | median)
 echo "Citus 3 nodes, 32 shards x 3 tables, median of $runs runs:"
-printf '  pgrunbook validate-shards-citus.yaml (8 checks): %6d ms  (aim < 2000 ms: %s)\n' "$t" "$([ "$t" -lt 2000 ] && echo met || echo MISSED)"
+printf '  pgrunbook validate-shards-citus.yaml (9 steps): %6d ms  (aim < 2000 ms: %s)\n' "$t" "$([ "$t" -lt 2000 ] && echo met || echo MISSED)"
 printf '  psql, the seed manual queries (partial checks):  %6d ms\n' "$m"
 awk -v t="$t" -v m="$m" 'BEGIN { printf "  ratio pgrunbook / psql: %.1fx\n", (m > 0 ? t / m : 0) }'
 # Where the time goes: each step's duration in one more run (the engine's own timing, from the JSON report).

@@ -179,6 +179,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate baseline" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate repair" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate lint" ];    then _picocli_pgrunbook_migrate; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate rehearse" ];    then _picocli_pgrunbook_migrate; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox start" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox status" ];    then _picocli_pgrunbook_sandbox; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} sandbox stop" ];    then _picocli_pgrunbook_sandbox; return $?; fi
@@ -209,13 +210,15 @@ function _complete_pgrunbook() {
   local cmds22=(migrate baseline)
   local cmds23=(migrate repair)
   local cmds24=(migrate lint)
-  local cmds25=(sandbox start)
-  local cmds26=(sandbox status)
-  local cmds27=(sandbox stop)
+  local cmds25=(migrate rehearse)
+  local cmds26=(sandbox start)
+  local cmds27=(sandbox status)
+  local cmds28=(sandbox stop)
 
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_migrate_rehearse; return $?; fi
   if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
   if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
@@ -792,7 +795,7 @@ function _picocli_pgrunbook_migrate() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status up down validate baseline repair lint"
+  local commands="status up down validate baseline repair lint rehearse"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -1341,8 +1344,8 @@ function _picocli_pgrunbook_migrate_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to'"
+  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '--out-of-order' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--pg-version'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
@@ -1396,6 +1399,9 @@ function _picocli_pgrunbook_migrate_up() {
       return
       ;;
     '--to')
+      return
+      ;;
+    '--pg-version')
       return
       ;;
   esac
@@ -1702,7 +1708,7 @@ function _picocli_pgrunbook_migrate_lint() {
 
   local commands=""
   local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '--safe' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--pg-version'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
@@ -1742,6 +1748,72 @@ function _picocli_pgrunbook_migrate_lint() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
       return $?
+      ;;
+    '--pg-version')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rehearse` subcommand.
+function _picocli_pgrunbook_migrate_rehearse() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--sample-rows'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--history-table')
+      return
+      ;;
+    '--set')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--report')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
+      ;;
+    '--sample-rows')
+      return
       ;;
   esac
 

@@ -1,6 +1,8 @@
 package io.pgrunbook.cli;
 
 import io.pgrunbook.runbook.Runbook;
+import io.pgrunbook.runbook.load.Durations;
+import io.pgrunbook.steps.migrate.MigrationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ import picocli.CommandLine.Spec;
             "  pgrunbook migrate down --steps 1 --dir runbooks/migrations --yes",
             ""},
         subcommands = {MigrateCommand.Status.class, MigrateCommand.Up.class, MigrateCommand.Down.class, MigrateCommand.Validate.class,
-                MigrateCommand.Baseline.class, MigrateCommand.Repair.class, MigrateCommand.Lint.class})
+                MigrateCommand.Baseline.class, MigrateCommand.Repair.class, MigrateLintCommand.class, MigrateCommand.Rehearse.class})
 final class MigrateCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -37,7 +39,7 @@ final class MigrateCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name what to do: status, up, down, validate, baseline, repair or lint (see --help)");
+                "name what to do: status, up, down, validate, baseline, repair, lint or rehearse (see --help)");
     }
 
     /** Options every migrate subcommand takes. */
@@ -88,8 +90,22 @@ final class MigrateCommand implements Runnable {
             return false;
         }
 
+        /** Step-level keys beside with:, e.g. the timeouts the plan's header shows. */
+        void stepKeys(Map<String, Object> step) {}
+
         @Override
         public Integer call() {
+            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
+            invocation.previewHint("review 'pgrunbook migrate " + action() + " --dry-run'");
+            Runbook runbook = runbook(invocation);
+            if (common.dryRun) {
+                return invocation.plan(invocation.withOverrides(runbook), false);
+            }
+            return invocation.run(runbook, false, yes());
+        }
+
+        /** The built-in runbook of this subcommand: one migrate (or migrate.check) step with the options as its keys. */
+        Runbook runbook(RunbookInvocation invocation) {
             Map<String, Object> with = new LinkedHashMap<>();
             with.put("action", action());
             with.put("dir", common.dir.toString());
@@ -106,6 +122,7 @@ final class MigrateCommand implements Runnable {
             step.put("id", "migrate-" + action());
             step.put("name", "migrate " + action() + " (" + common.dir + ")");
             step.put("type", writes() ? "migrate" : "migrate.check");
+            stepKeys(step);
             step.put("with", with);
             Map<String, Object> tree = new LinkedHashMap<>();
             tree.put("name", "migrate-" + action());
@@ -114,12 +131,7 @@ final class MigrateCommand implements Runnable {
                 tree.put("vars", new LinkedHashMap<>(vars.sets));
             }
             tree.put("steps", List.of(step));
-            RunbookInvocation invocation = new RunbookInvocation(app, spec.commandLine().getOut(), spec.commandLine().getErr(), output, targets);
-            Runbook runbook = invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
-            if (common.dryRun) {
-                return invocation.plan(invocation.withOverrides(runbook), false);
-            }
-            return invocation.run(runbook, false, yes());
+            return invocation.loadTree(tree, "built-in:migrate " + action(), vars.sets);
         }
     }
 
@@ -150,6 +162,14 @@ final class MigrateCommand implements Runnable {
         @Override
         boolean yes() {
             return yes;
+        }
+
+        /** The step's own timeouts are the migrations' ones, so the plan's header says what the SQL below it sets. */
+        @Override
+        void stepKeys(Map<String, Object> step) {
+            step.put("timeout", statementTimeout != null ? statementTimeout : Durations.show(MigrationSettings.DEFAULT_STATEMENT_TIMEOUT));
+            step.put("lock_timeout", lockTimeout != null ? lockTimeout
+                    : Durations.show(safe ? MigrationSettings.SAFE_LOCK_TIMEOUT : MigrationSettings.DEFAULT_LOCK_TIMEOUT));
         }
 
         @Override
@@ -212,18 +232,21 @@ final class MigrateCommand implements Runnable {
         void with(Map<String, Object> with) {}
     }
 
-    @Command(name = "lint", mixinStandardHelpOptions = true, description = "What is unsafe in every up migration, with file:line, why and the safer rewrite.")
-    static final class Lint extends Base {
-        @Option(names = "--safe", description = "Findings fail (exit 1) instead of warning.")
-        boolean safe;
+    @Command(name = "rehearse", mixinStandardHelpOptions = true,
+            description = "Apply the pending migrations to a throwaway copy of the target (its schema, the history and a sample of rows) "
+                    + "in a local sandbox, and report per migration its duration, the locks it took on which tables, and the tables it "
+                    + "rewrote. The target is only read.")
+    static final class Rehearse extends Base {
+        @Option(names = "--sample-rows", paramLabel = "N", description = "Rows copied per table (default 10000).")
+        Integer sampleRows;
 
-        Lint(AppEnvironment app) {
+        Rehearse(AppEnvironment app) {
             super(app);
         }
 
         @Override
         String action() {
-            return "lint";
+            return "rehearse";
         }
 
         @Override
@@ -233,8 +256,8 @@ final class MigrateCommand implements Runnable {
 
         @Override
         void with(Map<String, Object> with) {
-            if (safe) {
-                with.put("safe", true);
+            if (sampleRows != null) {
+                with.put("sample_rows", sampleRows);
             }
         }
     }
@@ -243,6 +266,13 @@ final class MigrateCommand implements Runnable {
     static final class Up extends Writing {
         @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
         String to;
+
+        @Option(names = "--out-of-order", description = "Also apply pending versions below the highest applied one (refused by default); "
+                + "recorded in the history as out of order.")
+        boolean outOfOrder;
+
+        @Option(names = "--pg-version", paramLabel = "VERSION", description = "The PostgreSQL version lint judges for (default: the target's).")
+        String pgVersion;
 
         Up(AppEnvironment app) {
             super(app);
@@ -259,12 +289,18 @@ final class MigrateCommand implements Runnable {
             if (to != null) {
                 with.put("to", to);
             }
+            if (outOfOrder) {
+                with.put("out_of_order", true);
+            }
+            if (pgVersion != null) {
+                with.put("pg_version", pgVersion);
+            }
         }
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Roll back applied migrations, newest first; refused when a down part is missing.")
     static final class Down extends Writing {
-        @Option(names = "--to", paramLabel = "VERSION", description = "Roll back everything above this version (it stays applied).")
+        @Option(names = "--to", paramLabel = "VERSION", description = "Roll back everything above this version (it stays applied); --to 0 rolls back all.")
         String to;
 
         @Option(names = "--steps", paramLabel = "N", description = "Roll back the newest N (default 1).")

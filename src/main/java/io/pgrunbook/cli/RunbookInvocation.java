@@ -44,6 +44,8 @@ final class RunbookInvocation {
     private final TargetOptions targets;
     private final StepRegistry registry = StepRegistry.load();
     private final Redactor redactor = new Redactor();
+    /** What a refusal off a terminal tells the user to review; a subcommand names its own --dry-run. */
+    private String previewHint = "review 'pgrunbook plan'";
 
     RunbookInvocation(AppEnvironment app, PrintWriter out, PrintWriter err, OutputOptions output, TargetOptions targets) {
         this.app = app;
@@ -53,6 +55,10 @@ final class RunbookInvocation {
         this.targets = targets;
         Logging.configure(output.verbose);
         redactor.register(app.env().get("PGPASSWORD"));
+    }
+
+    void previewHint(String hint) {
+        this.previewHint = hint;
     }
 
     Runbook load(Path file, Map<String, String> sets) {
@@ -127,10 +133,33 @@ final class RunbookInvocation {
 
     int run(Runbook runbook, boolean lock, boolean yes) {
         ReportFormat stdoutFormat = ReportFormat.parse(output.format);
+        List<ReportSpec> files = reportFiles();
+        return execute(runbook, lock, yes, report -> {
+            RenderOptions options = renderOptions();
+            render(report, stdoutFormat, options);
+            for (ReportSpec spec : files) {
+                ReportFiles.write(report, spec, options);
+            }
+            // A monitoring system reads the exit code, not the text: Nagios plugins mean 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+            return stdoutFormat == ReportFormat.NAGIOS ? io.pgrunbook.report.NagiosRenderer.exitCode(report) : report.exitCode().code();
+        });
+    }
+
+    /** The --report files, parsed. */
+    List<ReportSpec> reportFiles() {
         List<ReportSpec> files = new ArrayList<>();
         output.reports.forEach(spec -> files.add(ReportFiles.parseSpec(spec)));
+        return files;
+    }
+
+    RenderOptions renderOptions() {
+        return new RenderOptions(app.colorAllowed() && !output.noColor, output.quiet, null).withRedaction(redactor::redact);
+    }
+
+    /** Runs the runbook and hands its report to a command that shows it its own way (migrate lint's SARIF, for one); returns the exit code. */
+    int execute(Runbook runbook, boolean lock, boolean yes, java.util.function.ToIntFunction<RunReport> show) {
         Runbook r = withOverrides(runbook);
-        files.forEach(ReportFiles::prepare);
+        reportFiles().forEach(ReportFiles::prepare);
         confirmWrites(r, yes || targets.sandbox); // a sandbox is thrown away after the run: nothing to protect
         Sandbox sandbox = targets.sandbox ? startSandbox() : null;
         try {
@@ -144,14 +173,7 @@ final class RunbookInvocation {
             try (Interrupts ignored = Interrupts.onInterrupt(cancellation::cancel)) {
                 report = new Engine(registry).run(r, new RunOptions(lock, app.env(), environment(sandbox)), cancellation);
             }
-            RenderOptions options = new RenderOptions(app.colorAllowed() && !output.noColor, output.quiet, null)
-                    .withRedaction(redactor::redact);
-            render(report, stdoutFormat, options);
-            for (ReportSpec spec : files) {
-                ReportFiles.write(report, spec, options);
-            }
-            // A monitoring system reads the exit code, not the text: Nagios plugins mean 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
-            return stdoutFormat == ReportFormat.NAGIOS ? io.pgrunbook.report.NagiosRenderer.exitCode(report) : report.exitCode().code();
+            return show.applyAsInt(report);
         } finally {
             if (sandbox != null) {
                 sandbox.stop();
@@ -167,7 +189,7 @@ final class RunbookInvocation {
         }
         if (!app.interactive()) {
             throw PgRunbookException.invalid("runbook '" + runbook.name() + "' has steps that write (" + String.join(", ", writes)
-                    + ") and there is no terminal to confirm on; review 'pgrunbook plan' and rerun with --yes");
+                    + ") and there is no terminal to confirm on; " + previewHint + " and rerun with --yes");
         }
         print(new Planner(registry).plan(runbook, app.env(), false));
         err.print("Run " + writes.size() + (writes.size() == 1 ? " step that writes" : " steps that write") + "? [y/N] ");
@@ -205,7 +227,7 @@ final class RunbookInvocation {
         }
     }
 
-    private void render(RunReport report, ReportFormat format, RenderOptions options) {
+    void render(RunReport report, ReportFormat format, RenderOptions options) {
         StringWriter buffer = new StringWriter();
         try {
             ReportRenderer.of(format, options).render(report, buffer);

@@ -135,6 +135,6 @@ public final class Planner {
     }
 
     private static String show(Object v) {
-        return v instanceof String s ? "'" + s + "'" : String.valueOf(v);
+        return v instanceof String s ? "'" + s + "'" : StepType.show(v);
     }
 }

@@ -35,18 +35,21 @@ public final class StepContext {
     private final Map<String, TargetPool> allTargets;
     private final Map<String, Object> vars;
     private final Cancellation cancellation;
+    private final TargetHealth health;
 
-    StepContext(Step step, TargetPool target, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation) {
+    StepContext(Step step, TargetPool target, Map<String, TargetPool> allTargets, Map<String, Object> vars, Cancellation cancellation,
+            TargetHealth health) {
         this.step = step;
         this.target = target;
         this.allTargets = allTargets;
         this.vars = vars;
         this.cancellation = cancellation;
+        this.health = health;
     }
 
     /** The same context binding other variables (for the engine's own probes). */
     StepContext withVars(Map<String, Object> otherVars) {
-        return new StepContext(step, target, allTargets, otherVars, cancellation);
+        return new StepContext(step, target, allTargets, otherVars, cancellation, health);
     }
 
     /**
@@ -60,7 +63,20 @@ public final class StepContext {
         if (other == null) {
             throw new IllegalArgumentException("no open target '" + name + "' (open: " + String.join(", ", allTargets.keySet()) + ")");
         }
-        return new StepContext(step, other, allTargets, vars, cancellation);
+        return new StepContext(step, other, allTargets, vars, cancellation, health);
+    }
+
+    /**
+     * Remembers, for the rest of this run, something learned about this target (e.g. which Citus nodes
+     * behind it did not answer a probe), so later steps use it instead of finding it out again.
+     */
+    public void note(String key, Object value) {
+        health.note(target.name(), key, value);
+    }
+
+    /** What an earlier step of this run noted about this target under {@code key}. */
+    public java.util.Optional<Object> noted(String key) {
+        return health.noted(target.name(), key);
     }
 
     /** The names of the runbook's open targets, in declaration order. */

@@ -44,7 +44,7 @@ final class StepRunner {
             return result(step, targetName, Status.ERROR, start, down.orElse("target '" + targetName + "' is unavailable: it was not opened"),
                     Evidence.none(), null, 0);
         }
-        StepContext context = new StepContext(step, target, pools, vars, cancellation);
+        StepContext context = new StepContext(step, target, pools, vars, cancellation, health);
         try {
             Optional<String> skip = unmet(step.when(), context);
             if (skip.isPresent()) {

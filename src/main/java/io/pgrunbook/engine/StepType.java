@@ -38,7 +38,12 @@ public interface StepType extends StepKind {
         if (step.sql() != null) {
             lines.addAll(step.sql().text().strip().lines().toList());
         }
-        step.with().forEach((k, v) -> lines.add(k + ": " + v));
+        step.with().forEach((k, v) -> lines.add(k + ": " + show(v)));
         return lines;
+    }
+
+    /** A parameter's value as a runbook writes it: durations as 5min or 750ms, not Java's PT5M. */
+    static String show(Object value) {
+        return value instanceof java.time.Duration d ? io.pgrunbook.runbook.load.Durations.show(d) : String.valueOf(value);
     }
 }

@@ -7,12 +7,23 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Targets that could not be opened or whose connection was lost during the run. Later steps on such
  * a target error at once instead of each waiting out a connect timeout, and the reason is written in
- * full once, so one dead server is one explanation in the report, not one per step.
+ * full once, so one dead server is one explanation in the report, not one per step. Also what a step
+ * learned about a target that later steps of the same run reuse (its notes), such as the Citus nodes
+ * behind a coordinator that did not answer a probe.
  */
 final class TargetHealth {
     private final Map<String, String> down = new ConcurrentHashMap<>();
     private final Map<String, String> lostDuring = new ConcurrentHashMap<>();
     private final Map<String, String> firstReportedBy = new ConcurrentHashMap<>();
+    private final Map<String, Object> notes = new ConcurrentHashMap<>();
+
+    void note(String target, String key, Object value) {
+        notes.put(target + "\0" + key, value);
+    }
+
+    Optional<Object> noted(String target, String key) {
+        return Optional.ofNullable(notes.get(target + "\0" + key));
+    }
 
     /** @param stepId the step whose own error reports the loss, or null when the target was never opened */
     void markDown(String target, String stepId, String reason) {

@@ -115,6 +115,17 @@ class CliValidateShardsCitusTest {
     }
 
     @Test
+    void theDistributionColumnIsAVariableOfTheShippedRunbook() {
+        CliRun right = validate("--set", "column=tenant_id");
+        assertThat(right.exitCode).as(right.toString()).isZero();
+        assertThat(right.out).contains("2 tables hash-distributed by tenant_id");
+
+        CliRun wrong = validate("--set", "column=id");
+        assertThat(wrong.exitCode).as(wrong.toString()).isEqualTo(1);
+        assertThat(wrong.out).contains("cli_accounts: distributed by tenant_id, expected id");
+    }
+
+    @Test
     void aTableWithItsKeyIsRefusedInCitusMode() {
         CliRun r = CliRun.run("validate-shards", "--citus", "--db", cluster.coordinatorUrl(), "--table", "cli_events=tenant_id");
         assertThat(r.exitCode).isEqualTo(2);

@@ -60,6 +60,17 @@ class CatalogRunbooksTest {
     }
 
     @Test
+    void storageReadinessSkipsWhatNeedsTheStorageTablesOrTheGatewayRoleWhereTheyAreMissing() throws Exception {
+        String db = TestPostgres.shared().createDatabase("readiness_empty");
+        RunReport r = run("storage-readiness.yaml", db, Map.of("gateway_role", "no_such_gateway"));
+        assertThat(status(r, "records-autovacuum")).isEqualTo(Status.SKIP);
+        assertThat(message(r, "records-autovacuum")).contains("table ext_storage_records does not exist in this database");
+        assertThat(status(r, "gateway-statement-timeout")).isEqualTo(Status.SKIP);
+        assertThat(message(r, "gateway-statement-timeout")).contains("role no_such_gateway does not exist on this server");
+        assertThat(r.steps()).noneMatch(s -> s.status() == Status.ERROR);
+    }
+
+    @Test
     void dbPerformanceAndOperationsRunOnTheSample() throws Exception {
         String db = TestPostgres.shared().createDatabase("perfops");
         HealthRunbookTest.loadSample(db);

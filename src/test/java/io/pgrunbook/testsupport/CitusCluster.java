@@ -95,7 +95,8 @@ public final class CitusCluster {
         return "SKIPPED: Citus is not installed in the local PostgreSQL " + binaries.majorVersion()
                 + " (no citus.so next to its binaries), so the tests against a real Citus cluster did not run. "
                 + "Citus is not in the package registries here: build it from github.com/citusdata/citus "
-                + "(a v12.1.x or v13.0.x tag: ./configure && make && make install, with postgresql-server-dev) "
+                + "(a v12.1.x, v13.0.x or v13.2.x tag: ./configure && make && make install, with postgresql-server-dev; "
+                + "13.2.x needs its own have_createdb_privilege renamed to build against PostgreSQL 15.20 and later) "
                 + "or install the citus packages from packagecloud.io/citusdata, then rerun.";
     }
 
@@ -168,6 +169,27 @@ public final class CitusCluster {
 
     public String coordinatorUrl() {
         return coordinator.url();
+    }
+
+    /**
+     * A database of its own on every node, with the citus extension and the workers registered, for a test
+     * whose tables must not meet the other tests' (the shared cluster's postgres database holds theirs).
+     * Citus does not propagate CREATE DATABASE by default: it is made on each node. Returns its name.
+     */
+    public String createDatabase(String name) throws SQLException {
+        List<Sandbox> nodes = new ArrayList<>(workers);
+        nodes.add(0, coordinator);
+        for (Sandbox node : nodes) {
+            exec(node.jdbcUrl(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "CREATE DATABASE " + name);
+            exec(node.jdbcUrl(name), "CREATE EXTENSION citus");
+        }
+        try (Connection c = DriverManager.getConnection(coordinator.jdbcUrl(name))) {
+            call(c, "SELECT citus_set_coordinator_host('127.0.0.1', ?)", coordinator.port());
+            for (Sandbox w : workers) {
+                call(c, "SELECT citus_add_node('127.0.0.1', ?)", w.port());
+            }
+        }
+        return name;
     }
 
     public static void exec(String jdbcUrl, String... statements) throws SQLException {

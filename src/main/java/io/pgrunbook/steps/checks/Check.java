@@ -196,16 +196,31 @@ public abstract class Check implements StepType {
         String observed = okColumn >= 0 && t.column() == null
                 ? (worst.longValue() == 0 ? "all " + table.totalRows() + " as expected" : worst.longValue() + " of " + table.totalRows() + " not as expected")
                 : observed(t, table, worst);
-        String expected = t.column() == null
-                ? "fewer than " + t.format(warning) + " (warning), fewer than " + t.format(critical) + " (critical)"
-                : t.column() + " " + t.okWhen(warning) + " (warning), " + t.okWhen(critical) + " (critical)";
-        if (warning == null && t.column() == null) {
-            expected = "fewer than " + t.format(critical) + " (critical)";
-        }
+        String expected = expected(t, warning, critical);
         Evidence evidence = new Evidence(expected, observed, columns,
                 rows.subList(0, Math.min(rows.size(), EVIDENCE_ROWS)), table.totalRows());
-        String message = status == Status.PASS ? observed : observed + ". " + recommendation();
+        String message = status == Status.PASS ? observed : observed + ". " + recommendation(table);
         return StepOutcome.verdict(status, message, evidence).withMetrics(metrics(worst, warning, critical));
+    }
+
+    /**
+     * What the thresholds allow, naming only the ones that are set: "fewer than 1 (warning)" rather than
+     * "fewer than 1 (warning), fewer than none (critical)" for a check with no critical threshold.
+     */
+    static String expected(Threshold t, Double warning, Double critical) {
+        List<String> parts = new ArrayList<>();
+        if (warning != null) {
+            parts.add((t.column() == null ? "fewer than " + t.format(warning) : t.column() + " " + t.okWhen(warning)) + " (warning)");
+        }
+        if (critical != null) {
+            parts.add((t.column() == null ? "fewer than " + t.format(critical) : t.column() + " " + t.okWhen(critical)) + " (critical)");
+        }
+        return parts.isEmpty() ? "no threshold set: reported only" : String.join(", ", parts);
+    }
+
+    /** The advice for a breach; a check whose advice depends on what it found (archiving off, or failing) overrides this. */
+    protected String recommendation(ResultTable measured) {
+        return recommendation();
     }
 
     private String observed(Threshold t, ResultTable table, Double worst) {

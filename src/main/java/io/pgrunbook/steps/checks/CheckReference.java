@@ -32,6 +32,10 @@ public final class CheckReference {
         b.append("A check that does not apply (an extension missing) is SKIP with the reason; a database error (a table that does\n");
         b.append("not exist, a view the role may not read) is ERROR for that step only. A breach's message ends with what to do.\n");
         b.append("Count checks (threshold on the number of offending objects) have no default `critical`: they WARN unless you set one.\n\n");
+        b.append("Versions. Checks choose their SQL by server version where the statistics views differ (PostgreSQL 13 to 17):\n");
+        b.append("`pg_stat_checkpointer` from 17, `reserved_connections` from 16, `last_idx_scan` (`check.unused_indexes`' `unused_for`)\n");
+        b.append("from 16, `archive_library` from 15. Only PostgreSQL 15 (15.20) ran for real in the tests; the SQL chosen for the\n");
+        b.append("other versions is tested as text (`VersionedSqlTest`, `CheckWordingTest`).\n\n");
         b.append("Regenerate after changing a check: `mvn -q -B test -Dtest=CheckReferenceTest -Dchecks.regenerate=true`\n");
         b.append("(`CheckReferenceTest` fails while this file differs from the code).\n\n");
         b.append("| check | what it checks |\n| --- | --- |\n");

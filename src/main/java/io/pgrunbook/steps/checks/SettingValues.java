@@ -89,4 +89,32 @@ final class SettingValues {
         }
         return canonical(actual).equals(canonical(e));
     }
+
+    private static final String[][] MEMORY = {{"TB", "1099511627776"}, {"GB", "1073741824"}, {"MB", "1048576"}, {"kB", "1024"}};
+    private static final String[][] TIME = {{"d", "86400000"}, {"h", "3600000"}, {"min", "60000"}, {"s", "1000"}};
+
+    /**
+     * A setting as a reader writes it: shared_buffers' "16384" in 8kB pages as "128 MB", statement_timeout's
+     * "300000" (ms) as "5 min", in the largest unit that shows it exactly. Values without a unit, and the
+     * negative ones that mean "default" or "off", as they are.
+     */
+    static String display(String value, String settingUnit) {
+        if (settingUnit == null || settingUnit.isBlank()) {
+            return value;
+        }
+        Optional<Double> base = numeric(value, settingUnit);
+        if (base.isEmpty() || base.get() < 0 || base.get() != Math.rint(base.get())) {
+            return value + " (" + settingUnit + ")";
+        }
+        long n = base.get().longValue();
+        boolean memory = factor(settingUnit).isPresent() && settingUnit.endsWith("B");
+        String[][] units = memory ? MEMORY : TIME;
+        for (String[] u : units) {
+            long size = Long.parseLong(u[1]);
+            if (n != 0 && n % size == 0) {
+                return n / size + " " + u[0];
+            }
+        }
+        return n + (memory ? " bytes" : " ms");
+    }
 }

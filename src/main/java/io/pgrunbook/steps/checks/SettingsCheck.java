@@ -99,7 +99,7 @@ public final class SettingsCheck extends Check {
         for (String name : names) {
             String[] a = actual.get(name);
             Object want = expected.get(name);
-            String shown = a == null ? null : a[0] + (units.get(name) != null && a[1].equals("server") ? " (" + units.get(name) + ")" : "");
+            String shown = a == null ? null : a[1].equals("server") ? SettingValues.display(a[0], units.get(name)) : a[0];
             boolean ok = a != null && SettingValues.satisfies(a[0], want, units.get(name));
             rows.add(new ArrayList<>(java.util.Arrays.asList(name, shown, String.valueOf(want), a == null ? "unknown setting" : a[1], ok)));
         }

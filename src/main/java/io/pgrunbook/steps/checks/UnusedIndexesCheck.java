@@ -36,6 +36,30 @@ public final class UnusedIndexesCheck extends Check {
               AND u.table_bytes >= :min_table_bytes
             ORDER BY u.index_bytes DESC, n.nspname, t.relname, ic.relname""";
 
+    /**
+     * PostgreSQL 16 records when each index was last scanned (pg_stat_user_indexes.last_idx_scan): there an
+     * index counts as unused too when its last scan is older than unused_for, and the column is shown.
+     * Derived from SQL by replacing two fragments, so edits to the base query carry over to both versions.
+     */
+    static String sqlFor(int major) {
+        if (major < 16) {
+            return SQL;
+        }
+        String sql = replaceOnce(SQL, "u.idx_scan,\n", "u.idx_scan, u.last_idx_scan,\n");
+        sql = replaceOnce(sql, "SELECT sum(s.idx_scan) AS idx_scan,", "SELECT sum(s.idx_scan) AS idx_scan, max(s.last_idx_scan) AS last_idx_scan,");
+        return replaceOnce(sql, "AND u.idx_scan = 0\n",
+                "AND (u.idx_scan = 0 OR (:unused_for_s > 0 AND u.last_idx_scan < now() - make_interval(secs => :unused_for_s)))\n");
+    }
+
+    /** A fragment the base query must hold: when an edit removes it, the PostgreSQL 16 query fails loudly (VersionedSqlTest). */
+    private static String replaceOnce(String sql, String fragment, String with) {
+        if (!sql.contains(fragment)) {
+            throw new IllegalStateException("check.unused_indexes: the base query no longer contains '" + fragment.strip()
+                    + "'; update sqlFor for PostgreSQL 16");
+        }
+        return sql.replace(fragment, with);
+    }
+
     @Override
     protected String check() {
         return "unused_indexes";
@@ -54,7 +78,9 @@ public final class UnusedIndexesCheck extends Check {
 
     @Override
     protected List<ParamSpec> ownParameters() {
-        return List.of(ParamSpec.optional("min_table_size", ValueKind.STRING, "only indexes of tables at least this large, e.g. 10MB (default 10MB; sizes as of the last VACUUM/ANALYZE)"));
+        return List.of(ParamSpec.optional("min_table_size", ValueKind.STRING, "only indexes of tables at least this large, e.g. 10MB (default 10MB; sizes as of the last VACUUM/ANALYZE)"),
+                ParamSpec.optional("unused_for", ValueKind.DURATION, "PostgreSQL 16+: also an index last scanned longer ago than this "
+                        + "(pg_stat_user_indexes.last_idx_scan), e.g. 30d; default: only indexes never scanned"));
     }
 
     @Override
@@ -64,6 +90,11 @@ public final class UnusedIndexesCheck extends Check {
 
     @Override
     protected ResultTable measure(StepContext context) throws SQLException {
-        return query(context, SQL, binds("min_table_bytes", Threshold.sizeBytes(param(context.step(), "min_table_size", "10MB")).orElseThrow()));
+        java.time.Duration unusedFor = param(context.step(), "unused_for", java.time.Duration.ZERO);
+        int major = context.server().major();
+        return query(context, sqlFor(major), major < 16
+                ? binds("min_table_bytes", Threshold.sizeBytes(param(context.step(), "min_table_size", "10MB")).orElseThrow())
+                : binds("min_table_bytes", Threshold.sizeBytes(param(context.step(), "min_table_size", "10MB")).orElseThrow(),
+                        "unused_for_s", unusedFor.toMillis() / 1000.0));
     }
 }

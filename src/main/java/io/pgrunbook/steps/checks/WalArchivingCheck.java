@@ -53,6 +53,18 @@ public final class WalArchivingCheck extends Check {
                 + "until it succeeds WAL piles up in pg_wal and point-in-time recovery is impossible past the last archived segment";
     }
 
+    /** When archiving is simply off (or has nothing to run), the advice is to set it up, not to read the command's errors. */
+    static final String OFF_RECOMMENDATION = "WAL archiving is not set up: without it there is no point-in-time recovery. Set archive_mode = on "
+            + "(a restart) and archive_command (or archive_library) to copy each segment to storage that outlives the server, "
+            + "e.g. pgbackrest --stanza=NAME archive-push %p, then check pg_stat_archiver after pg_switch_wal()";
+
+    @Override
+    protected String recommendation(ResultTable measured) {
+        boolean off = measured.rows().stream().anyMatch(r -> Boolean.FALSE.equals(r.get(2))
+                && (String.valueOf(r.get(0)).startsWith("archive_mode") || String.valueOf(r.get(0)).startsWith("an archive_command")));
+        return off ? OFF_RECOMMENDATION : recommendation();
+    }
+
     @Override
     protected List<ParamSpec> ownParameters() {
         return List.of(ParamSpec.optional("max_age", ValueKind.DURATION,

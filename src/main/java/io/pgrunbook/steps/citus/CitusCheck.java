@@ -1,5 +1,6 @@
 package io.pgrunbook.steps.citus;
 
+import io.pgrunbook.db.SqlStates;
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
 import io.pgrunbook.engine.StepType;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.util.PSQLException;
 
 /**
  * What every {@code citus.*} step type shares: it runs on the coordinator in one READ ONLY transaction
@@ -45,16 +47,47 @@ abstract class CitusCheck implements StepType {
     public List<String> describe(io.pgrunbook.runbook.Step step) {
         List<String> lines = new ArrayList<>();
         lines.add("-- read-only, on the Citus coordinator: " + summary());
-        step.with().forEach((k, v) -> lines.add(k + ": " + v));
+        step.with().forEach((k, v) -> lines.add(k + ": " + StepType.show(v)));
         return lines;
     }
 
     @Override
     public StepOutcome execute(StepContext context) throws Exception {
-        return context.inTransaction(true, c -> {
-            StepOutcome missing = CitusPresence.check(c, context.targetName());
-            return missing != null ? missing : check(context, c);
-        });
+        try {
+            return context.inTransaction(true, c -> {
+                StepOutcome missing = CitusPresence.check(c, context.targetName());
+                return missing != null ? missing : check(context, c);
+            });
+        } catch (SQLException e) {
+            StepOutcome remote = remoteFailure(e);
+            if (remote != null) {
+                return remote;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A connection error that the coordinator reported about one of its nodes ("connection to the remote node
+     * ... failed", SQLSTATE 08xxx sent by the server over a connection that still works): an ERROR naming that
+     * node, so the engine does not take the coordinator itself for lost and fail every later step with it.
+     */
+    static StepOutcome remoteFailure(SQLException e) {
+        if (SqlStates.state(e).startsWith("08") && e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+            return StepOutcome.verdict(Status.ERROR, "a node behind the coordinator failed: " + SqlStates.describe(e)
+                    + " (the coordinator answered; check that node, or run citus.node_probe first)", Evidence.none());
+        }
+        return null;
+    }
+
+    /** The node probe's reason when any of {@code nodes} ("host:port") did not answer, else null. */
+    static String unreachableAmong(NodeProbe.Result probe, java.util.Collection<String> nodes) {
+        List<String> down = nodes.stream().filter(probe.unreachable()::containsKey).distinct().toList();
+        if (down.isEmpty()) {
+            return null;
+        }
+        return String.join(", ", down) + (down.size() == 1 ? ", which" : ", which nodes") + " did not answer the node probe within "
+                + io.pgrunbook.runbook.load.Durations.show(probe.timeout());
     }
 
     /** The check itself, Citus known to be installed, in the step's read-only transaction. */

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code type: citus.node_health}: every node reaches every other (citus_check_cluster_node_health()),
+ * {@code type: citus.node_health}: every node reaches every other (each node checks its own connections, all at once),
  * and the citus extension and PostgreSQL versions are the same on every node. A differing minor
  * PostgreSQL version (a rolling upgrade) warns; a differing Citus or major version fails.
  */
@@ -42,17 +42,17 @@ public final class CitusNodeHealthStep extends CitusCheck {
 
     @Override
     StepOutcome check(StepContext context, Connection c) throws SQLException {
+        NodeProbe.Result probe = NodeProbe.of(context, c);
+        if (!probe.allAnswered()) {
+            // citus_check_cluster_node_health() would have every node wait for the one that does not answer.
+            return outcome(Status.FAIL, probe.describe() + "; the connections between nodes and their versions were not checked",
+                    new Evidence("every node answers", probe.down(), NodeProbe.COLUMNS, probe.rows(), probe.rows().size()));
+        }
         Findings problems = new Findings();
         int pairs = 0;
-        try (PreparedStatement ps = c.prepareStatement(CitusSql.NODE_HEALTH); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                pairs++;
-                boolean ok = rs.getBoolean("result") && !rs.wasNull();
-                if (!ok) {
-                    problems.add(null, null, rs.getString("from_node"), "cannot connect to " + rs.getString("to_node"));
-                }
-            }
-        }
+        // Each node checks its connections to the others itself (all nodes at once, in the versions query);
+        // a node without the metadata lists no node, and then Citus's own check, one pair after another, runs.
+        boolean everyNodeChecked = true;
         List<List<Object>> rows = new ArrayList<>();
         Set<String> citus = new LinkedHashSet<>();
         Set<Integer> majors = new LinkedHashSet<>();
@@ -75,6 +75,17 @@ public final class CitusNodeHealthStep extends CitusCheck {
                     continue;
                 }
                 JsonNode v = parse(result);
+                JsonNode reaches = v.get("reaches");
+                if (reaches == null || reaches.isEmpty()) {
+                    everyNodeChecked = false;
+                } else {
+                    for (JsonNode pair : reaches) {
+                        pairs++;
+                        if (!pair.get(1).asBoolean(false)) {
+                            problems.add(null, null, node, "cannot connect to " + pair.get(0).asText());
+                        }
+                    }
+                }
                 String citusVersion = v.get("citus").isNull() ? null : v.get("citus").asText();
                 String server = v.get("server").asText();
                 citus.add(String.valueOf(citusVersion));
@@ -83,6 +94,18 @@ public final class CitusNodeHealthStep extends CitusCheck {
                 rows.add(Arrays.asList(node, rs.getString("role"), true, citusVersion, server));
                 if (citusVersion == null) {
                     problems.add(null, null, node, "the citus extension is not created in this database on the node");
+                }
+            }
+        }
+        if (!everyNodeChecked) {
+            pairs = 0;
+            try (PreparedStatement ps = c.prepareStatement(CitusSql.NODE_HEALTH); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pairs++;
+                    boolean ok = rs.getBoolean("result") && !rs.wasNull();
+                    if (!ok) {
+                        problems.add(null, null, rs.getString("from_node"), "cannot connect to " + rs.getString("to_node"));
+                    }
                 }
             }
         }

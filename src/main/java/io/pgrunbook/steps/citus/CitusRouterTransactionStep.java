@@ -2,6 +2,7 @@ package io.pgrunbook.steps.citus;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
+import io.pgrunbook.engine.StepType;
 import io.pgrunbook.report.Evidence;
 import io.pgrunbook.report.Status;
 import io.pgrunbook.runbook.ParamSpec;
@@ -55,21 +56,42 @@ public final class CitusRouterTransactionStep extends CitusCheck {
         List<String> lines = new ArrayList<>();
         lines.add("-- in one transaction that is ALWAYS rolled back, on the coordinator, citus.log_remote_commands on:");
         lines.add("-- UPDATE <table> SET <distribution column> = <itself> WHERE <distribution column> = :key, for each table");
-        step.with().forEach((k, v) -> lines.add(k + ": " + v));
+        step.with().forEach((k, v) -> lines.add(k + ": " + StepType.show(v)));
         return lines;
     }
 
     @Override
     public StepOutcome execute(StepContext context) throws Exception {
-        return context.inTransaction(false, c -> {
-            try {
-                StepOutcome missing = CitusPresence.check(c, context.targetName());
-                return missing != null ? missing : check(context, c);
-            } finally {
+        try {
+            return context.inTransaction(false, c -> {
+                StepOutcome outcome;
+                try {
+                    StepOutcome missing = CitusPresence.check(c, context.targetName());
+                    outcome = missing != null ? missing : check(context, c);
+                } catch (SQLException | RuntimeException e) {
+                    rollbackKeeping(c, e);
+                    throw e;
+                }
                 // Whatever happened, nothing written here may survive: the engine's commit then ends an empty transaction.
                 c.rollback();
+                return outcome;
+            });
+        } catch (SQLException e) {
+            StepOutcome remote = remoteFailure(e);
+            if (remote != null) {
+                return remote;
             }
-        });
+            throw e;
+        }
+    }
+
+    /** Rolls back after {@code cause}; a rollback that fails too is added to the cause, never thrown over it. */
+    static void rollbackKeeping(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException rollback) {
+            cause.addSuppressed(rollback);
+        }
     }
 
     private record Target(String table, String statement, String type, String category, Long shard, String nodes) {}
@@ -80,25 +102,30 @@ public final class CitusRouterTransactionStep extends CitusCheck {
         List<String> tables = resolveTables(context, c, problems);
         Object givenKey = context.step().with().get(KEY);
         List<Target> targets = new ArrayList<>();
-        Set<Integer> colocations = new LinkedHashSet<>();
+        java.util.Map<String, Integer> colocations = new java.util.LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(CitusSql.ROUTER_TABLES)) {
             ps.setArray(1, textArray(c, tables));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString("table_name");
                     if (rs.getString("column_name") == null) {
-                        problems.add(table, null, null, "has no distribution column (a reference or single-shard table): not part of a router transaction");
+                        problems.add(table, null, null, "has no distribution column: " + CitusDistributionStep.kind(rs.getString("partmethod"),
+                                rs.getString("repmodel"), rs.getInt("colocationid")) + ", not part of a router transaction by one key "
+                                + "(leave it out of tables, or distribute it with create_distributed_table)");
                         continue;
                     }
-                    colocations.add(rs.getInt("colocationid"));
+                    colocations.put(table, rs.getInt("colocationid"));
                     targets.add(new Target(table, rs.getString("statement"), rs.getString("column_type"), rs.getString("category"), null, null));
                 }
             }
         }
-        if (colocations.size() > 1) {
-            problems.add(null, null, null, "the tables are not co-located (colocationids " + colocations
-                    + "): one key cannot be routed to one node for all of them");
-        }
+        Integer group = CitusDistributionStep.majority(List.copyOf(colocations.values()));
+        colocations.forEach((table, id) -> {
+            if (!id.equals(group)) {
+                problems.add(table, null, null, "not co-located with the others (colocationid " + id + ", the others " + group
+                        + "): one key cannot be routed to one node for all of them");
+            }
+        });
         if (!problems.isEmpty() || targets.isEmpty()) {
             if (problems.isEmpty()) {
                 problems.add(null, null, null, "no distributed table to write to");
@@ -111,6 +138,7 @@ public final class CitusRouterTransactionStep extends CitusCheck {
                     + "; give one with with: { key: ... }", Evidence.none());
         }
         List<Target> located = new ArrayList<>();
+        Set<String> placementNodes = new LinkedHashSet<>();
         for (Target t : targets) {
             try (PreparedStatement ps = c.prepareStatement(CitusSql.SHARD_FOR_KEY)) {
                 ps.setString(1, t.table());
@@ -119,6 +147,15 @@ public final class CitusRouterTransactionStep extends CitusCheck {
                     located.add(rs.next() ? new Target(t.table(), t.statement(), t.type(), t.category(), rs.getLong("shardid"), rs.getString("nodes")) : t);
                 }
             }
+            Target last = located.get(located.size() - 1);
+            if (last.nodes() != null) {
+                placementNodes.addAll(Arrays.asList(last.nodes().split(", ")));
+            }
+        }
+        String down = unreachableAmong(NodeProbe.of(context, c), placementNodes);
+        if (down != null) {
+            return outcome(Status.ERROR, "not run: the shards of key " + key + " are on " + down + "; bring the node back, "
+                    + "or give another key with with: { key: ... }", Evidence.none());
         }
         try (PreparedStatement ps = c.prepareStatement(CitusSql.LOG_REMOTE_COMMANDS)) {
             ps.execute();

@@ -51,6 +51,12 @@ public final class CitusShardTablesStep extends CitusCheck {
 
     @Override
     StepOutcome check(StepContext context, Connection c) throws SQLException {
+        NodeProbe.Result probe = NodeProbe.of(context, c);
+        if (!probe.allAnswered()) {
+            return outcome(Status.ERROR, "not checked: " + probe.describe() + "; the shard tables on the nodes cannot be compared with "
+                    + "the metadata until every node answers", new Evidence("every node answers", probe.down(),
+                            NodeProbe.COLUMNS, probe.rows(), probe.rows().size()));
+        }
         Findings problems = new Findings();
         // node id -> "schema\0relname" -> the placement the metadata records there
         Map<Integer, Map<String, Expected>> expected = new HashMap<>();

@@ -51,12 +51,35 @@ public final class CitusSkewStep extends CitusCheck {
         }
     }
 
+    private static List<String> referenceTables(Connection c, List<String> tables) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (tables.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(CitusSql.REFERENCE_TABLES)) {
+            ps.setArray(1, textArray(c, tables));
+            ps.setArray(2, textArray(c, tables));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     @Override
     StepOutcome check(StepContext context, Connection c) throws SQLException {
         Findings problems = new Findings();
         List<String> tables = resolveTables(context, c, problems);
         Object f = context.step().with().get(FACTOR);
         double factor = f instanceof Number n ? n.doubleValue() : f != null ? Double.parseDouble(f.toString()) : DEFAULT_FACTOR;
+        NodeProbe.Result probe = NodeProbe.of(context, c);
+        if (!probe.allAnswered()) {
+            // A down node's shards have no size to read, and moving shards would not bring it back: no verdict, no advice.
+            return outcome(Status.SKIP, "not judged: " + probe.describe() + "; sizes cannot be read on a node that is down, and a rebalance "
+                    + "would not help: bring the node back first", new Evidence("every node answers", probe.down(), NodeProbe.COLUMNS, probe.rows(), probe.rows().size()));
+        }
         List<List<Object>> rows = new ArrayList<>();
         List<Metric> metrics = new ArrayList<>();
         long totalBytes = 0;
@@ -86,6 +109,8 @@ public final class CitusSkewStep extends CitusCheck {
         double meanBytes = (double) totalBytes / rows.size();
         double meanShards = (double) totalShards / rows.size();
         List<String> skewed = new ArrayList<>();
+        // Reference tables among the checked ones hold no skew (a full copy everywhere): named, not counted.
+        List<String> references = referenceTables(c, tables);
         for (List<Object> r : rows) {
             long shards = (Long) r.get(1);
             long bytes = (Long) r.get(2);
@@ -97,11 +122,13 @@ public final class CitusSkewStep extends CitusCheck {
                 skewed.add(r.get(0) + " holds " + shards + " shards, " + String.format(java.util.Locale.ROOT, "%.2f", shards / meanShards) + " x the mean");
             }
         }
-        Evidence evidence = new Evidence(expected, rows.size() + " nodes, " + totalShards + " shards, " + totalBytes + " bytes",
+        String notCounted = references.isEmpty() ? "" : " (reference tables not counted: " + String.join(", ", references) + ")";
+        Evidence evidence = new Evidence(expected, rows.size() + " nodes, " + totalShards + " shards, " + totalBytes + " bytes" + notCounted,
                 List.of("node", "shards", "bytes", "x_mean_bytes"), rows, rows.size());
         if (!skewed.isEmpty()) {
-            return outcome(Status.WARN, "skewed: " + String.join("; ", skewed) + " (rebalance with citus_rebalance_start())", evidence).withMetrics(metrics);
+            return outcome(Status.WARN, "skewed: " + String.join("; ", skewed) + " (rebalance with citus_rebalance_start())" + notCounted, evidence)
+                    .withMetrics(metrics);
         }
-        return outcome(Status.PASS, rows.size() + " nodes within " + factor + " x the mean", evidence).withMetrics(metrics);
+        return outcome(Status.PASS, rows.size() + " nodes within " + factor + " x the mean" + notCounted, evidence).withMetrics(metrics);
     }
 }

@@ -63,6 +63,14 @@ public final class CitusSmokeStep extends CitusCheck {
             }
         }
         List<List<Object>> rows = new ArrayList<>();
+        NodeProbe.Result probe = NodeProbe.of(context, c);
+        for (String node : probe.unreachable().keySet()) {
+            // A node that did not answer the probe is not asked again: each of its placements is named at once.
+            for (Placement p : byNode.getOrDefault(node, List.of())) {
+                problems.add(p.table(), p.shard(), node, "not probed: on " + unreachableAmong(probe, List.of(node)));
+            }
+            byNode.remove(node);
+        }
         List<String> nodes = new ArrayList<>(byNode.keySet());
         List<String> batches = new ArrayList<>();
         for (String node : nodes) {

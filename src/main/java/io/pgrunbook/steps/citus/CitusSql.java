@@ -9,10 +9,12 @@ package io.pgrunbook.steps.citus;
 final class CitusSql {
     private CitusSql() {}
 
+    /** pg_available_extensions reads the extension directory: asked only when citus is not created here (every step asks this). */
     static final String CITUS_PRESENCE = """
-            SELECT (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS installed,
-                   (SELECT default_version FROM pg_available_extensions WHERE name = 'citus') AS available,
+            SELECT e.extversion AS installed,
+                   CASE WHEN e.extversion IS NULL THEN (SELECT default_version FROM pg_available_extensions WHERE name = 'citus') END AS available,
                    current_database() AS database
+            FROM (SELECT (SELECT extversion FROM pg_extension WHERE extname = 'citus') AS extversion) e
             """;
 
     /**
@@ -219,6 +221,19 @@ final class CitusSql {
                   FROM (%s) probes) timed
             """;
 
+    /** The connection timeout of Citus's own connections to the nodes, for this transaction only. */
+    static final String NODE_CONNECTION_TIMEOUT = "SELECT set_config('citus.node_connection_timeout', ?, true)";
+
+    /** Every active primary node answers SELECT 1 (all nodes in parallel, within citus.node_connection_timeout). */
+    static final String NODE_PROBE = """
+            SELECT n.nodename || ':' || n.nodeport AS node, CASE WHEN n.groupid = 0 THEN 'coordinator' ELSE 'worker' END AS role,
+                   r.success, r.result
+            FROM pg_dist_node n
+            LEFT JOIN run_command_on_all_nodes('SELECT 1') r ON r.nodeid = n.nodeid
+            WHERE n.isactive AND n.noderole = 'primary'
+            ORDER BY n.nodeid
+            """;
+
     static final String NODE_HEALTH = """
             SELECT from_nodename || ':' || from_nodeport AS from_node,
                    to_nodename || ':' || to_nodeport AS to_node,
@@ -227,6 +242,11 @@ final class CitusSql {
             ORDER BY 1, 2
             """;
 
+    /**
+     * Every node's Citus and PostgreSQL versions and, checked by the node itself, whether it reaches each active
+     * primary node (citus_check_connection_to_node): all nodes at once, where citus_check_cluster_node_health()
+     * checks one pair after another.
+     */
     static final String NODE_VERSIONS = """
             SELECT n.nodeid, n.nodename || ':' || n.nodeport AS node, n.noderole::text AS role, n.isactive,
                    r.success, r.result
@@ -234,14 +254,19 @@ final class CitusSql {
             LEFT JOIN run_command_on_all_nodes($cmd$
                 SELECT json_build_object('citus', (SELECT extversion FROM pg_extension WHERE extname = 'citus'),
                                          'server', current_setting('server_version'),
-                                         'server_num', current_setting('server_version_num')::int)
+                                         'server_num', current_setting('server_version_num')::int,
+                                         'reaches', (SELECT coalesce(json_agg(json_build_array(nodename || ':' || nodeport,
+                                                            citus_check_connection_to_node(nodename, nodeport)) ORDER BY nodeid), '[]')
+                                                     FROM pg_dist_node WHERE isactive AND noderole = 'primary'))
             $cmd$) r ON r.nodeid = n.nodeid
             ORDER BY n.nodeid
             """;
 
     /**
      * Bytes and shards per active primary node that should hold shards, the given tables only; a node
-     * with none still appears (with 0), or an empty node would hide the skew it causes.
+     * with none still appears (with 0), or an empty node would hide the skew it causes. Reference tables
+     * are left out (a full copy on every node, the coordinator included, is no skew), so a coordinator
+     * that takes no shards is not counted in the mean.
      */
     static final String SKEW = """
             WITH tables AS (
@@ -249,7 +274,7 @@ final class CitusSql {
             ), sizes AS (
                 SELECT cs.nodename, cs.nodeport, cs.shardid, cs.shard_size
                 FROM citus_shards cs
-                WHERE cs.table_name IN (SELECT rel FROM tables)
+                WHERE cs.table_name IN (SELECT rel FROM tables) AND cs.citus_table_type = 'distributed'
             )
             SELECT n.nodename || ':' || n.nodeport AS node,
                    count(DISTINCT s.shardid) AS shards,
@@ -264,9 +289,11 @@ final class CitusSql {
     /** The given tables with their distribution column, its type, colocation and the shard a key maps to. */
     static final String ROUTER_TABLES = """
             SELECT p.logicalrelid::regclass::text AS table_name, p.colocationid,
+                   p.partmethod::text AS partmethod, p.repmodel::text AS repmodel,
                    a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type, t.typcategory::text AS category,
-                   format('UPDATE %s SET %I = %I WHERE %I = ?::%s', p.logicalrelid::regclass, a.attname, a.attname, a.attname,
-                          format_type(a.atttypid, a.atttypmod)) AS statement
+                   CASE WHEN a.attname IS NOT NULL
+                        THEN format('UPDATE %s SET %I = %I WHERE %I = ?::%s', p.logicalrelid::regclass, a.attname, a.attname, a.attname,
+                                    format_type(a.atttypid, a.atttypmod)) END AS statement
             FROM unnest(?::text[]) WITH ORDINALITY AS x(name, ord)
             JOIN pg_dist_partition p ON p.logicalrelid = to_regclass(x.name)
             LEFT JOIN pg_attribute a ON a.attrelid = p.logicalrelid

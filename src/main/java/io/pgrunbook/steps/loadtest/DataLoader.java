@@ -82,13 +82,18 @@ final class DataLoader {
                 c.commit();
                 done += inBatch;
             }
-            return done;
         } catch (SQLException e) {
-            c.rollback();
+            // The load's own error is what the report must show: cleanup that fails too is attached to it, never thrown over it.
+            try {
+                c.rollback();
+                c.setAutoCommit(true);
+            } catch (SQLException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
-        } finally {
-            c.setAutoCommit(true);
         }
+        c.setAutoCommit(true);
+        return done;
     }
 
     /** The parameters of the next row, drawn in a fixed order so that the same seed gives the same rows. */

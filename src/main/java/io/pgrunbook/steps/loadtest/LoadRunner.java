@@ -319,13 +319,17 @@ final class LoadRunner {
             }
         }
 
-        /** Counts the operation on its shard; a failed Citus lookup counts on shard "unknown" (the operation itself was measured). */
+        /**
+         * Counts the operation on its shard. A key the Citus lookup cannot map stops the run with the reason:
+         * counting it on no shard would make every share, and the hot-shard verdict, wrong.
+         */
         private void attribute(Object key) {
             String shard;
             try {
                 shard = shardAttribution.shardOf(key, connection);
             } catch (SQLException e) {
-                shard = "unknown";
+                abort.compareAndSet(null, shardAttribution.cannotMap(key, e));
+                return;
             }
             shards.computeIfAbsent(shard, k -> new long[1])[0]++;
         }

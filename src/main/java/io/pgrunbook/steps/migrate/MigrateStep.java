@@ -33,8 +33,11 @@ public class MigrateStep implements StepType {
     static final String RETRIES = "retries";
     static final String HISTORY_SCHEMA = "history_schema";
     static final String HISTORY_TABLE = "history_table";
+    static final String PG_VERSION = "pg_version";
+    static final String OUT_OF_ORDER = "out_of_order";
     static final Set<String> WRITING_ACTIONS = Set.of("up", "down", "baseline", "repair");
-    static final Set<String> READING_ACTIONS = Set.of("status", "validate", "lint");
+    static final Set<String> READING_ACTIONS = Set.of("status", "validate", "lint", "rehearse");
+    static final String SAMPLE_ROWS = "sample_rows";
 
     /** The actions this type runs: those that write for {@code migrate}, those that only read for {@code migrate.check}. */
     Set<String> actions() {
@@ -80,7 +83,10 @@ public class MigrateStep implements StepType {
                 ParamSpec.optional(LOCK_WAIT, ValueKind.DURATION, "how long to wait for another migrate run's lock (default 10s)"),
                 ParamSpec.optional(RETRIES, ValueKind.INTEGER, "retries on lock timeout (default 3 with safe, else 0)"),
                 ParamSpec.optional(HISTORY_SCHEMA, ValueKind.STRING, "schema of the history table (default public)"),
-                ParamSpec.optional(HISTORY_TABLE, ValueKind.STRING, "name of the history table (default pgrunbook_schema_history)"));
+                ParamSpec.optional(HISTORY_TABLE, ValueKind.STRING, "name of the history table (default pgrunbook_schema_history)"),
+                ParamSpec.optional(PG_VERSION, ValueKind.STRING, "the PostgreSQL version lint judges for, e.g. 11 (default: the target's)"),
+                ParamSpec.optional(SAMPLE_ROWS, ValueKind.INTEGER, "rehearse: rows copied per table into the sandbox (default 10000)"),
+                ParamSpec.optional(OUT_OF_ORDER, ValueKind.BOOLEAN, "up: also apply versions below the highest applied (recorded as out of order)"));
     }
 
     @Override
@@ -94,6 +100,13 @@ public class MigrateStep implements StepType {
         if ("baseline".equals(action) && step.with().get(VERSION) == null) {
             problems.add(step.location(), "migrate action baseline needs version: the version the database already has");
         }
+        if (step.with().get(PG_VERSION) != null) {
+            try {
+                LintContext.parseVersion(String.valueOf(step.with().get(PG_VERSION)));
+            } catch (IllegalArgumentException e) {
+                problems.add(step.location(), "migrate pg_version: " + e.getMessage());
+            }
+        }
         if (step.with().get(TO) != null && step.with().get(STEPS) != null) {
             problems.add(step.location(), "migrate: give either to or steps, not both");
         }
@@ -106,7 +119,7 @@ public class MigrateStep implements StepType {
         Duration wait = (Duration) step.with().getOrDefault(LOCK_WAIT, MigrationSettings.DEFAULT_LOCK_WAIT);
         Object r = step.with().get(RETRIES);
         int retries = r instanceof Number n ? n.intValue() : safe ? MigrationSettings.SAFE_RETRIES : 0;
-        return new MigrationSettings(lock, statement, safe, retries, wait);
+        return new MigrationSettings(lock, statement, safe, retries, wait, Boolean.TRUE.equals(step.with().get(OUT_OF_ORDER)));
     }
 
     static SchemaHistory history(Step step) {
@@ -124,9 +137,11 @@ public class MigrateStep implements StepType {
         Step step = context.step();
         try {
             long start = System.nanoTime();
-            List<Migration> migrations = MigrationDirectory.read(Path.of(String.valueOf(step.with().get(DIR))));
+            Path dir = Path.of(String.valueOf(step.with().get(DIR)));
+            List<Migration> migrations = MigrationDirectory.read(dir);
+            List<Migration> repeatables = MigrationDirectory.readRepeatables(dir);
             LOG.debug("migrate: {} migration file(s) read and hashed in {} ms", migrations.size(), (System.nanoTime() - start) / 1_000_000);
-            return new Migrator(context, migrations, history(step), settings(step)).run(String.valueOf(step.with().get(ACTION)));
+            return new Migrator(context, migrations, repeatables, history(step), settings(step)).run(String.valueOf(step.with().get(ACTION)));
         } catch (MigrationException e) {
             return StepOutcome.verdict(Status.ERROR, e.getMessage(), Evidence.none());
         }

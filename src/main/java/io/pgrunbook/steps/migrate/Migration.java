@@ -13,8 +13,30 @@ import java.util.HexFormat;
 public record Migration(String version, String description, Path upFile, String upSql, Path downFile, String downSql, String checksum)
         implements Comparable<Migration> {
 
+    /** The version prefix of a repeatable migration ({@code R__views.sql} has version {@code R__views}). */
+    public static final String REPEATABLE = "R__";
+
+    /** One digest per thread: looking the algorithm up again for each of a thousand files costs more than hashing them. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    });
+
     public boolean hasDown() {
         return downSql != null;
+    }
+
+    /** A repeatable migration (views, functions): applied again whenever its text changes, after the versioned ones. */
+    public boolean repeatable() {
+        return version.startsWith(REPEATABLE);
+    }
+
+    /** The history row's kind for this migration. */
+    public String kind() {
+        return repeatable() ? "repeatable" : "migration";
     }
 
     /**
@@ -23,11 +45,9 @@ public record Migration(String version, String description, Path upFile, String 
      */
     public static String checksum(String text) {
         String normalized = text.indexOf('\r') < 0 ? text : text.replace("\r\n", "\n").replace('\r', '\n');
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        return HexFormat.of().formatHex(sha.digest(normalized.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

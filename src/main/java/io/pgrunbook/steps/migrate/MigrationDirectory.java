@@ -20,10 +20,17 @@ import java.util.stream.Stream;
  */
 public final class MigrationDirectory {
     static final Pattern NAME = Pattern.compile("(\\d+(?:\\.\\d+)*)_([A-Za-z0-9_\\-]+)\\.(up|down)\\.sql");
+    /** {@code R__description.sql}: a repeatable migration (Flyway's naming), applied again whenever its text changes. */
+    static final Pattern REPEATABLE = Pattern.compile("R__([A-Za-z0-9_\\-]+)\\.sql");
 
     private MigrationDirectory() {}
 
     public static List<Migration> read(Path dir) {
+        return read(dir, true);
+    }
+
+    /** @param hash whether to compute each file's checksum (lint, which never compares with a history, does without) */
+    static List<Migration> read(Path dir, boolean hash) {
         if (!Files.isDirectory(dir)) {
             throw new MigrationException("migrations directory " + dir + " does not exist or is not a directory");
         }
@@ -38,9 +45,12 @@ public final class MigrationDirectory {
         List<String> problems = new ArrayList<>();
         for (Path f : files) {
             String name = f.getFileName().toString();
+            if (REPEATABLE.matcher(name).matches()) {
+                continue;
+            }
             Matcher m = NAME.matcher(name);
             if (!m.matches()) {
-                problems.add(name + ": not a migration name; expected VERSION_description.up.sql or VERSION_description.down.sql"
+                problems.add(name + ": not a migration name; expected VERSION_description.up.sql, VERSION_description.down.sql or R__description.sql (repeatable)"
                         + " (e.g. 001_create_ext_storage_tables.up.sql)");
                 continue;
             }
@@ -67,7 +77,24 @@ public final class MigrationDirectory {
             String up = readText(u.getValue());
             Path down = downs.get(u.getKey());
             out.add(new Migration(u.getKey(), m.group(2).replace('_', ' '), u.getValue(), up, down,
-                    down == null ? null : readText(down), Migration.checksum(up)));
+                    down == null ? null : readText(down), hash ? Migration.checksum(up) : null));
+        }
+        return out;
+    }
+
+    /** The repeatable migrations in dir, by name; read() has already refused a directory with a misnamed file. */
+    public static List<Migration> readRepeatables(Path dir) {
+        List<Migration> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.sorted().toList()) {
+                Matcher m = REPEATABLE.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    String sql = readText(f);
+                    out.add(new Migration(Migration.REPEATABLE + m.group(1), m.group(1).replace('_', ' '), f, sql, null, null, Migration.checksum(sql)));
+                }
+            }
+        } catch (IOException e) {
+            throw new MigrationException("cannot list " + dir + ": " + e.getMessage());
         }
         return out;
     }

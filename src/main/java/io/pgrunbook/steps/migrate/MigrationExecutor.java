@@ -114,14 +114,12 @@ final class MigrationExecutor {
                     setTimeouts(c, SET_LOCAL, settings);
                     for (SqlScript.Statement s : statements) {
                         current[0] = s;
-                        try (Statement st = c.createStatement()) {
-                            st.execute(substitute(s.text(), ctx.vars(), file + ":" + s.line()));
-                        }
+                        execute(c, s, substitute(s.text(), ctx.vars(), file + ":" + s.line()));
                     }
                     current[0] = null;
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     if (up) {
-                        history.record(c, m, "migration", true, ms, true, null);
+                        history.record(c, m, m.kind(), true, ms, true, null);
                     } else {
                         history.delete(c, m.version());
                     }
@@ -152,7 +150,7 @@ final class MigrationExecutor {
             boolean lost = SqlStates.isConnectionLost(failure);
             if (up && !lost) {
                 ctx.withoutTransaction(c -> {
-                    history.record(c, m, "migration", true, ms, false, error);
+                    history.record(c, m, m.kind(), true, ms, false, error);
                     return null;
                 });
             }
@@ -167,12 +165,12 @@ final class MigrationExecutor {
             setTimeouts(c, SET_SESSION, settings);
             if (up) {
                 // Marked before it starts: a crash half-way leaves a failed row, never a silent half-applied migration.
-                history.record(c, m, "migration", false, null, false, "started outside a transaction and did not finish; "
+                history.record(c, m, m.kind(), false, null, false, "started outside a transaction and did not finish; "
                         + "check what it left behind, then run 'pgrunbook migrate repair'");
             }
             for (SqlScript.Statement s : statements) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(substitute(s.text(), ctx.vars(), file + ":" + s.line()));
+                try {
+                    execute(c, s, substitute(s.text(), ctx.vars(), file + ":" + s.line()));
                 } catch (SQLException e) {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     List<String> invalid = invalidIndexes(c, createdIndexes(statements));
@@ -182,19 +180,34 @@ final class MigrationExecutor {
                             + " (remove with " + String.join("; ", invalid.stream().map(i -> "DROP INDEX CONCURRENTLY IF EXISTS " + i).toList()) + ")");
                     boolean lost = SqlStates.isConnectionLost(e);
                     if (up && !lost) {
-                        history.record(c, m, "migration", false, ms, false, error);
+                        history.record(c, m, m.kind(), false, ms, false, error);
                     }
                     return new Result(false, false, ms, error, 0, invalid, lost);
                 }
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             if (up) {
-                history.record(c, m, "migration", false, ms, true, null);
+                history.record(c, m, m.kind(), false, ms, true, null);
             } else {
                 history.delete(c, m.version());
             }
             return new Result(true, false, ms, null, 0, List.of());
         });
+    }
+
+    /** Runs one statement; COPY ... FROM stdin sends the data lines that followed it in the file. */
+    private static void execute(Connection c, SqlScript.Statement s, String sql) throws SQLException {
+        if (s.copyData() != null) {
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql, new java.io.StringReader(s.copyData()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY data could not be sent: " + e.getMessage(), "08006", e);
+            }
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     /** A broken connection cannot be put back in autocommit; the pool drops it, and the migration's own error matters. */

@@ -7,6 +7,10 @@ import java.util.List;
 
 /** The --dry-run lines of a migrate step: the exact SQL in order with the timeouts it would set; reads files only. */
 final class MigrationPlan {
+    /** A migration that sets its own timeout overrides the one pgrunbook set: the plan says so. */
+    private static final java.util.regex.Pattern OWN_TIMEOUT = java.util.regex.Pattern.compile(
+            "^SET (?:LOCAL |SESSION )?(LOCK_TIMEOUT|STATEMENT_TIMEOUT|IDLE_IN_TRANSACTION_SESSION_TIMEOUT)\\b");
+
     private MigrationPlan() {}
 
     static List<String> describe(Step step) {
@@ -31,15 +35,27 @@ final class MigrationPlan {
         }
         boolean up = "up".equals(action);
         String to = MigrateStep.opt(step, MigrateStep.TO);
-        out.add("-- which migrations run depends on the history: those already applied are skipped" + (up ? "" : "; down runs newest first,"
-                + (to != null ? " those above " + to : " the newest " + step.with().getOrDefault(MigrateStep.STEPS, 1) + " applied")));
+        Object steps = step.with().get(MigrateStep.STEPS);
+        out.add("-- every migration runs with lock_timeout " + MigrationSettings.setting(s.lockTimeout()) + " and statement_timeout "
+                + MigrationSettings.setting(s.statementTimeout()) + " (SET LOCAL in its transaction, or SET for one that runs outside a "
+                + "transaction), unless its own SQL sets another, as noted below");
+        out.add("-- which migrations run depends on the history: " + (up ? "those already applied are skipped"
+                + (s.outOfOrder() ? "; versions below the highest applied are applied too (--out-of-order)"
+                : "; a pending version below the highest applied is refused (--out-of-order allows it)")
+                : "down runs newest first; listed here: " + (to != null ? "every migration above " + to
+                + (MigrationRollback.isZero(to) ? " (all of them)" : "") : "the newest " + (steps == null ? 1 : steps))
+                + ", assuming every file is applied"));
         out.add("-- safe: " + s.safe() + (s.safe() ? " (lint findings stop the run; " + s.retries() + " retries on lock timeout)" : ""));
         List<Migration> ordered = new ArrayList<>(migrations);
         if (!up) {
-            java.util.Collections.reverse(ordered);
+            ordered = new ArrayList<>(MigrationRollback.chosen(migrations, null, to == null ? null : MigrationDirectory.canonical(to),
+                    steps instanceof Number n ? n.intValue() : null));
+        } else {
+            ordered.addAll(MigrationDirectory.readRepeatables(Path.of(MigrateStep.opt(step, MigrateStep.DIR))));
         }
+        LintContext lint = new LintContext(MigrationLint.version(step, null));
         for (Migration m : ordered) {
-            if (up && to != null && Migration.compareVersions(m.version(), to) > 0) {
+            if (up && to != null && !m.repeatable() && Migration.compareVersions(m.version(), to) > 0) {
                 continue;
             }
             String sql = up ? m.upSql() : m.downSql();
@@ -48,12 +64,26 @@ final class MigrationPlan {
                 out.add("-- " + m.version() + " " + m.description() + ": NO DOWN PART (rolling it back is refused)");
                 continue;
             }
-            List<SqlScript.Statement> statements = SqlScript.split(sql);
+            List<SqlScript.Statement> statements;
+            try {
+                statements = SqlScript.split(sql, file);
+            } catch (SqlScript.NotSqlException e) {
+                out.add("-- " + m.version() + " " + m.description() + ": CANNOT RUN: " + e.getMessage());
+                continue;
+            }
             boolean tx = MigrationExecutor.transactional(statements, 0);
             out.add("");
             out.add("-- " + m.version() + " " + m.description() + " (" + file.getFileName() + ")"
-                    + (tx ? ", in one transaction" : ", OUTSIDE a transaction (it has statements that refuse one); marked started first"));
-            for (Linter.Finding f : Linter.lint(file, statements, !up)) {
+                    + (tx ? ", in one transaction" : ", OUTSIDE a transaction (it has statements that refuse one); marked started first")
+                    + (m.repeatable() ? "; repeatable: runs when its text differs from what the history recorded" : ""));
+            for (SqlScript.Statement st : statements) {
+                java.util.regex.Matcher own = OWN_TIMEOUT.matcher(st.normalized());
+                if (own.find()) {
+                    out.add("-- note: line " + st.line() + " sets " + own.group(1).toLowerCase(java.util.Locale.ROOT)
+                            + " itself, overriding the value above from there on: " + st.text().replaceAll("\\s+", " "));
+                }
+            }
+            for (Linter.Finding f : Linter.lint(file, statements, !up, lint)) {
                 out.add("-- lint: " + f.describe());
             }
             out.add(tx ? "BEGIN;" : "-- autocommit");

@@ -2,8 +2,12 @@ package io.pgrunbook.steps.migrate;
 
 import java.time.Duration;
 
-/** How migrations run: timeouts, safe mode, lock waiting. */
-public record MigrationSettings(Duration lockTimeout, Duration statementTimeout, boolean safe, int retries, Duration lockWait) {
+/** How migrations run: timeouts, safe mode, lock waiting, whether versions below the highest applied may run. */
+public record MigrationSettings(Duration lockTimeout, Duration statementTimeout, boolean safe, int retries, Duration lockWait, boolean outOfOrder) {
+    public MigrationSettings(Duration lockTimeout, Duration statementTimeout, boolean safe, int retries, Duration lockWait) {
+        this(lockTimeout, statementTimeout, safe, retries, lockWait, false);
+    }
+
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration SAFE_LOCK_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofMinutes(30);

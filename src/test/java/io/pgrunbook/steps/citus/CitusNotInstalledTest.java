@@ -18,7 +18,7 @@ class CitusNotInstalledTest {
     void everyStepSaysCitusIsNotInstalled() throws Exception {
         String db = TestPostgres.shared().createDatabase("citus_absent");
         RunReport report = CitusHarness.runShipped(db, Map.of());
-        assertThat(report.steps()).hasSize(8);
+        assertThat(report.steps()).hasSize(9);
         for (StepResult s : report.steps()) {
             assertThat(s.status()).as(CitusHarness.describe(s)).isEqualTo(Status.ERROR);
             assertThat(s.message()).as(s.stepId()).contains("Citus is not installed on target 'coordinator'");

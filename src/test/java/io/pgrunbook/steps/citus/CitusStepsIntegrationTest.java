@@ -232,4 +232,68 @@ class CitusStepsIntegrationTest {
         assertThat(healthy.status()).isEqualTo(Status.PASS);
         assertThat(healthy.message()).contains("64 shard placements answered; slowest: ");
     }
+
+    /** Tables lay_a and lay_b on tenant_id, co-located, and one more: {@code table} distributed by {@code column} as {@code colocateWith} says. */
+    private static void layTables(String table, String column, String colocateWith) throws Exception {
+        String[][] layout = {{"lay_a", "tenant_id", "none"}, {"lay_b", "tenant_id", "lay_a"}, {table, column, colocateWith}};
+        for (String[] t : layout) {
+            exec(coordinator, "CREATE TABLE IF NOT EXISTS " + t[0] + " (tenant_id uuid NOT NULL, install_id uuid NOT NULL, v text)");
+            if (!isDistributed(t[0])) {
+                exec(coordinator, "SELECT create_distributed_table('" + t[0] + "', '" + t[1] + "', colocate_with => '" + t[2] + "')");
+            }
+        }
+    }
+
+    @Test
+    void aTableDistributedByAnotherColumnButColocatedIsNamedByTheShippedRunbook() throws Exception {
+        layTables("lay_c", "install_id", "lay_a");
+        RunReport report = CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_b,lay_c"));
+        StepResult dist = CitusHarness.step(report, "hash-distributed");
+        assertThat(dist.status()).as(CitusHarness.describe(dist)).isEqualTo(Status.FAIL);
+        assertThat(dist.message()).startsWith("1 problem; first: lay_c: distributed by install_id, expected tenant_id")
+                .contains("alter_distributed_table('lay_c', distribution_column := 'tenant_id')");
+        assertThat(report.exitCode().code()).isEqualTo(1);
+
+        // Declared, the column wins over the majority: now the two others are the ones at fault.
+        StepResult declared = CitusHarness.step(CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_b,lay_c",
+                "column", "install_id")), "hash-distributed");
+        assertThat(declared.evidence().rows().toString()).contains("lay_a, null, null, distributed by tenant_id, expected install_id")
+                .contains("lay_b, null, null, distributed by tenant_id").doesNotContain("lay_c");
+
+        StepResult right = CitusHarness.step(CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_b", "column", "tenant_id")),
+                "hash-distributed");
+        assertThat(right.status()).as(CitusHarness.describe(right)).isEqualTo(Status.PASS);
+        assertThat(right.message()).contains("2 tables hash-distributed by tenant_id in colocation group");
+    }
+
+    @Test
+    void theTableThatIsNotColocatedIsNamed() throws Exception {
+        layTables("lay_d", "tenant_id", "none");
+        RunReport report = CitusHarness.runShipped(coordinator, Map.of("tables", "lay_a,lay_d,lay_b"));
+        StepResult dist = CitusHarness.step(report, "hash-distributed");
+        assertThat(dist.status()).isEqualTo(Status.FAIL);
+        assertThat(dist.evidence().rows()).hasSize(1);
+        assertThat(dist.message()).contains("lay_d: not co-located with the others: colocationid")
+                .contains("update_distributed_table_colocation('lay_d', colocate_with => 'lay_a')");
+        StepResult tx = CitusHarness.step(report, "colocated-transaction");
+        assertThat(tx.status()).isEqualTo(Status.FAIL);
+        assertThat(tx.message()).contains("lay_d: not co-located with the others");
+    }
+
+    @Test
+    void aReferenceTableAmongTheCheckedTablesIsNamedNotAnError() throws Exception {
+        exec(coordinator, "CREATE TABLE IF NOT EXISTS ref_t (id int)");
+        if (!isDistributed("ref_t")) {
+            exec(coordinator, "SELECT create_reference_table('ref_t')");
+        }
+        exec(coordinator, "INSERT INTO ref_t SELECT generate_series(1, 5000)");
+        RunReport report = CitusHarness.runShipped(coordinator, Map.of("tables", "ext_storage_records,ref_t"));
+        StepResult tx = CitusHarness.step(report, "colocated-transaction");
+        assertThat(tx.status()).as(CitusHarness.describe(tx)).isEqualTo(Status.FAIL);
+        assertThat(tx.message()).contains("ref_t: has no distribution column: a reference table");
+        // The coordinator holds the reference table's copy but takes no shards: it is not a node of the skew.
+        StepResult skew = CitusHarness.step(report, "skew");
+        assertThat(skew.message()).contains("2 nodes within", "reference tables not counted: ref_t");
+        assertThat(skew.evidence().rows().toString()).doesNotContain(":" + cluster.coordinator().port());
+    }
 }

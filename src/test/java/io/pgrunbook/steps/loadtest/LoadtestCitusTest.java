@@ -65,6 +65,69 @@ class LoadtestCitusTest {
                 .isInstanceOf(SQLException.class).hasMessageContaining("has no Citus shards; distribute it first");
     }
 
+    @Test
+    void aKeyTheCitusLookupCannotMapStopsTheRunWithTheReason() throws Exception {
+        String url = CitusCluster.shared().coordinatorJdbcUrl();
+        CitusCluster.exec(url, "DROP TABLE IF EXISTS loadtest_citus_uuid", "CREATE TABLE loadtest_citus_uuid (tenant_id uuid PRIMARY KEY)",
+                "SELECT create_distributed_table('loadtest_citus_uuid', 'tenant_id')");
+        // :tenant is 1..3, the distribution column a uuid: no operation can be put on a shard.
+        Scenario s = ScenarioParser.parse(Map.of("scope", Map.of("tenants", 3),
+                "operations", Map.of("get", Map.of("weight", 100, "sql", "SELECT :tenant")),
+                "workload", Map.of("model", "closed", "connections", 1, "duration", "2s"),
+                "shard", Map.of("key", "tenant", "citus_table", "loadtest_citus_uuid")));
+        long began = System.nanoTime();
+        LoadResult r = new LoadRunner(s, () -> DriverManager.getConnection(url), () -> false).run();
+        assertThat(r.abortReason()).contains("shard attribution: the value '", "of shard.key 'tenant' cannot be mapped to a shard of "
+                + "loadtest_citus_uuid (distributed by tenant_id uuid)", "invalid input syntax for type uuid", "SQLSTATE 22P02");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).as("stopped at the first key").isLessThan(java.time.Duration.ofSeconds(2));
+        assertThat(r.shardCounts()).isEmpty();
+        assertThat(SloJudge.judge(s, r).status()).isEqualTo(Status.ERROR);
+    }
+
+    @Test
+    void theShippedStorageScenarioRunsOnCitusWithItsQuotaTrigger() throws Exception {
+        CitusCluster cluster = CitusCluster.shared();
+        String db = cluster.createDatabase("loadtest_storage");
+        String url = cluster.coordinator().jdbcUrl(db);
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            // The shipped migration distributes the tables co-located on tenant_id (one transaction, as migrate runs it).
+            c.setAutoCommit(false);
+            st.execute(java.nio.file.Files.readString(java.nio.file.Path.of("runbooks/migrations/001_create_ext_storage_tables.up.sql")));
+            c.commit();
+            c.setAutoCommit(true);
+            // The scenario's 5,000 initial records, small, so its data step skips the load.
+            st.execute("INSERT INTO ext_storage_records (tenant_id, install_id, namespace, key, value) "
+                    + "SELECT md5('tenant-' || t)::uuid, md5('install-' || t || '-' || i)::uuid, 'ns-' || n, 'key-' || lpad(k::text, 4, '0'), "
+                    + "jsonb_build_object('n', k) FROM generate_series(1, 50) t, generate_series(1, 3) i, generate_series(1, 5) n, generate_series(1, 7) k");
+        }
+        io.pgrunbook.engine.StepRegistry registry = io.pgrunbook.engine.StepRegistry.load();
+        io.pgrunbook.runbook.Runbook runbook = new io.pgrunbook.runbook.load.RunbookLoader(registry)
+                .load(java.nio.file.Path.of("runbooks/loadtest-storage.yaml"), Map.of("duration", "2s", "warmup", "500ms", "connections", "4"), Map.of())
+                .withTargetConnection("storage", url);
+        io.pgrunbook.report.RunReport report = new io.pgrunbook.engine.Engine(registry)
+                .run(runbook, new io.pgrunbook.engine.RunOptions(false, Map.of(), Map.of()), new io.pgrunbook.engine.Cancellation());
+
+        assertThat(report.steps().get(1).stepId()).isEqualTo("quota-trigger");
+        assertThat(report.steps().get(1).status()).as(report.steps().get(1).message()).isEqualTo(Status.PASS);
+        io.pgrunbook.report.StepResult load = report.steps().get(2);
+        assertThat(load.status()).as(load.message()).isIn(Status.PASS, Status.FAIL); // latency SLOs depend on the machine's load
+        assertThat(load.evidence().rows()).anySatisfy(row -> {
+            assertThat(row.get(0)).isEqualTo("error rate");
+            assertThat(row.get(2).toString()).startsWith("0.00 % (0 of ");
+            assertThat(row.get(3)).isEqualTo("PASS");
+        });
+        // The trigger Citus accepted enforces the quota on a distributed table, with the scenario's SQLSTATE.
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 12; i++) {
+                    st.execute("INSERT INTO ext_storage_records (tenant_id, install_id, namespace, key, value) VALUES (md5('tenant-1')::uuid, "
+                            + "md5('install-1-1')::uuid, 'ns-quota', 'big-" + i + "', jsonb_build_object('p', repeat('x', 100000)))");
+                }
+            }).isInstanceOf(SQLException.class).hasMessageContaining("storage quota exceeded")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("53400"));
+        }
+    }
+
     private static Scenario scenario(String key, double maxShare) {
         return ScenarioParser.parse(Map.of("scope", Map.of("tenants", 12),
                 "params", Map.of("hot", 7),

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS item_01_created_idx;

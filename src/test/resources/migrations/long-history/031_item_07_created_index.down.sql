@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS item_07_created_idx;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS item_13_created_idx;

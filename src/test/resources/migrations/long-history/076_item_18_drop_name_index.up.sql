@@ -1,0 +1,2 @@
+-- pgrunbook:allow drop-index-locks the table is new in this release and empty
+DROP INDEX item_18_by_name_idx;

@@ -1,0 +1,1 @@
+CREATE INDEX item_27_by_name_idx ON item_27 (name);

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS item_28_created_idx;

@@ -1,0 +1,2 @@
+CREATE TABLE scratch (id int);
+CREATE INDEX scratch_id_idx ON scratch (id);
