@@ -543,14 +543,17 @@ function _picocli_pgrunbook_backup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local flag_opts="'--physical' '--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--pg-basebackup' '--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--pg-basebackup')
+      return
+      ;;
     '--dir')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -630,8 +633,8 @@ function _picocli_pgrunbook_verifybackup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--latest' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local flag_opts="'--pitr' '--no-amcheck' '--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--latest' '--pgbackrest-stanza' '--archive' '--pgbackrest-config' '--target-time' '--target-lsn' '--target-name' '--max-rto' '--max-rpo' '--database' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
 
@@ -643,6 +646,36 @@ function _picocli_pgrunbook_verifybackup() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--pgbackrest-stanza')
+      return
+      ;;
+    '--archive')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pgbackrest-config')
+      return
+      ;;
+    '--target-time')
+      return
+      ;;
+    '--target-lsn')
+      return
+      ;;
+    '--target-name')
+      return
+      ;;
+    '--max-rto')
+      return
+      ;;
+    '--max-rpo')
+      return
+      ;;
+    '--database')
+      return
       ;;
     '--max-age')
       return
@@ -1830,10 +1863,22 @@ function _picocli_pgrunbook_migrate_rehearse() {
 function _picocli_pgrunbook_sandbox_start() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local arg_opts="'--archive' '--archive-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--archive')
+      return
+      ;;
+    '--archive-timeout')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -28,12 +28,20 @@ import picocli.CommandLine.Spec;
             "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/app --keep-last 7 -q",
             "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/t42 --table 'ext_storage_%%' --tenant 5f0c2a9e-61b4-4d8e-9a57-3f2d1c0b9e41",
             "  pgrunbook backup --db postgres://backup@db1/app --dir /backups/app --keep-days 14 --dry-run",
+            "  pgrunbook backup --physical --db postgres://replicator@db1/postgres --dir /backups/base --keep-last 4",
             ""})
 final class BackupCommand implements Callable<Integer> {
     private final AppEnvironment app;
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--physical", description = "A physical backup of the whole cluster with pg_basebackup (tar, gzip, WAL included, "
+            + "backup_manifest), for point-in-time recovery with verify-backup --pitr.")
+    boolean physical;
+
+    @Option(names = "--pg-basebackup", paramLabel = "PATH", description = "pg_basebackup to use with --physical (default: the installation found).")
+    String pgBasebackup;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory that holds the backups.")
     Path dir;
@@ -89,6 +97,9 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (physical) {
+            return physical();
+        }
         Map<String, Object> with = new LinkedHashMap<>();
         with.put("dir", dir.toString());
         putIf(with, "format", format);
@@ -109,6 +120,21 @@ final class BackupCommand implements Callable<Integer> {
         putIf(with, "name", name);
         putIf(with, "pg_dump", pgDump);
         return BuiltIn.run(app, spec, output, targets, "backup", "backup", with, timeout, dryRun, true);
+    }
+
+    /** pg_basebackup backs up the whole cluster: the pg_dump options have no meaning there. */
+    private int physical() {
+        if (format != null || jobs != null || schemaOnly || !tables.isEmpty() || !excludeTables.isEmpty() || tenant != null || pgDump != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--physical backs up the whole cluster with pg_basebackup: "
+                    + "it cannot be combined with --backup-format, --jobs, --schema-only, --table, --exclude-table, --tenant or --pg-dump");
+        }
+        Map<String, Object> with = new LinkedHashMap<>();
+        with.put("dir", dir.toString());
+        putIf(with, "keep_last", keepLast);
+        putIf(with, "keep_days", keepDays);
+        putIf(with, "name", name);
+        putIf(with, "pg_basebackup", pgBasebackup);
+        return BuiltIn.run(app, spec, output, targets, "backup", "backup.physical", with, timeout, dryRun, true);
     }
 
     static void putIf(Map<String, Object> with, String key, Object value) {

@@ -45,8 +45,24 @@ final class SandboxCommand implements Runnable {
 
     @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             header = "Start a sandbox that keeps running; prints its URL on stdout.")
-    int start() {
-        Sandbox sandbox = registry(app).startDetached(SandboxOptions.defaults());
+    int start(@picocli.CommandLine.Option(names = "--archive", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
+                    description = "Archive WAL into DIR (default: wal-archive in the state directory) with cp, as the PostgreSQL manual shows.")
+            String archive,
+            @picocli.CommandLine.Option(names = "--archive-timeout", paramLabel = "DURATION", defaultValue = "60s",
+                    description = "With --archive: switch to a new WAL segment at least this often (archive_timeout; default 60s).")
+            String archiveTimeout) {
+        SandboxOptions options = SandboxOptions.defaults();
+        java.nio.file.Path archiveDir = null;
+        if (archive != null) {
+            archiveDir = archive.isEmpty() ? registry(app).stateDirectory().resolve("wal-archive") : java.nio.file.Path.of(archive);
+            java.time.Duration timeout = io.pgrunbook.runbook.load.Durations.parse(archiveTimeout).orElseThrow(() -> new ParameterException(
+                    spec.commandLine(), "--archive-timeout: '" + archiveTimeout + "' is not a duration such as 30s or 5min"));
+            options = io.pgrunbook.db.SandboxArchive.archivingTo(options, archiveDir, timeout);
+        }
+        Sandbox sandbox = registry(app).startDetached(options);
+        if (archiveDir != null) {
+            spec.commandLine().getErr().println("pgrunbook: WAL is archived into " + archiveDir.toAbsolutePath());
+        }
         spec.commandLine().getErr().println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion()
                 + " running in " + sandbox.directory() + "; stop it with 'pgrunbook sandbox stop'");
         spec.commandLine().getOut().println(sandbox.url());

@@ -57,22 +57,66 @@ public final class Sandbox implements AutoCloseable {
         try {
             ServerUser.takeOwnership(directory);
             initdb(binaries, directory);
-            for (int attempt = 1; ; attempt++) {
-                Sandbox sandbox = new Sandbox(binaries, directory, freePort());
-                try {
-                    sandbox.pgCtlStart(options);
-                    return sandbox;
-                } catch (PgRunbookException e) {
-                    // Another process can take the port between our probe and the server's bind.
-                    if (attempt >= PORT_ATTEMPTS || !sandbox.serverLog().contains("Address already in use")) {
-                        throw e;
-                    }
-                }
-            }
+            return startIn(binaries, directory, options);
         } catch (RuntimeException e) {
             new Sandbox(binaries, directory, 0).stopQuietly();
             throw e;
         }
+    }
+
+    /** Starts the server of an existing data directory on a free port, retrying when another process takes the port. */
+    private static Sandbox startIn(PgBinaries binaries, Path directory, SandboxOptions options) {
+        for (int attempt = 1; ; attempt++) {
+            Sandbox sandbox = new Sandbox(binaries, directory, freePort());
+            try {
+                sandbox.pgCtlStart(options);
+                return sandbox;
+            } catch (PgRunbookException e) {
+                // Another process can take the port between our probe and the server's bind.
+                if (attempt >= PORT_ATTEMPTS || !sandbox.serverLog().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Fills a new sandbox directory's {@code data/} (a restored backup) and returns extra server settings for it. */
+    @FunctionalInterface
+    public interface DataDirectorySource {
+        java.util.Map<String, String> fill(Path sandboxDirectory) throws IOException;
+    }
+
+    /**
+     * Starts a sandbox on a data directory that {@code source} fills (a base backup to recover) instead of
+     * initdb, in a directory named {@code prefix*} that records the owning process, so that
+     * {@link SandboxLeftovers#removeStale} can remove it after a crash. Stopped by {@link #close()} or at JVM exit.
+     */
+    public static Sandbox startFrom(SandboxOptions options, String prefix, DataDirectorySource source) {
+        PgBinaries binaries = options.binaries() != null ? options.binaries() : PgBinaries.locate();
+        Path directory = SandboxLeftovers.createOwned(prefix);
+        try {
+            ServerUser.takeOwnership(directory);
+            SandboxOptions withSettings = options;
+            for (var e : source.fill(directory).entrySet()) {
+                withSettings = withSettings.withSetting(e.getKey(), e.getValue());
+            }
+            ServerUser.takeOwnership(directory);
+            Files.setPosixFilePermissions(directory.resolve("data"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Sandbox sandbox = startIn(binaries, directory, withSettings);
+            sandbox.registerShutdownHook();
+            return sandbox;
+        } catch (IOException e) {
+            new Sandbox(binaries, directory, 0).stopQuietly();
+            throw PgRunbookException.cannotRun("Could not prepare the data directory in " + directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            new Sandbox(binaries, directory, 0).stopQuietly();
+            throw e;
+        }
+    }
+
+    /** The server's log file (while the sandbox exists). */
+    public Path serverLogPath() {
+        return serverLogFile();
     }
 
     public int port() {

@@ -33,6 +33,11 @@ public final class StreamingStandby implements AutoCloseable {
 
     /** Clones the running primary and starts the clone as its hot standby, streaming from it. */
     public static StreamingStandby of(Sandbox primary) throws IOException {
+        return of(primary, java.util.Map.of());
+    }
+
+    /** As {@link #of(Sandbox)}, with extra server settings for the standby (e.g. archiving, so its promotion archives a new timeline). */
+    public static StreamingStandby of(Sandbox primary, java.util.Map<String, String> settings) throws IOException {
         PgBinaries binaries = primary.binaries();
         Path directory = Files.createTempDirectory("pgrunbook-standby-");
         Sandbox standby = null;
@@ -46,7 +51,9 @@ public final class StreamingStandby implements AutoCloseable {
             int port = freePort();
             standby = new Sandbox(binaries, directory, port);
             String options = String.join(" ", "-p", String.valueOf(port), "-c", "listen_addresses=" + Sandbox.HOST,
-                    "-c", ExternalCommand.shellQuote("unix_socket_directories=" + directory), "-c", "hot_standby=on");
+                    "-c", ExternalCommand.shellQuote("unix_socket_directories=" + directory), "-c", "hot_standby=on")
+                    + settings.entrySet().stream().map(e -> " -c " + ExternalCommand.shellQuote(e.getKey() + "=" + e.getValue()))
+                            .collect(java.util.stream.Collectors.joining());
             Path log = directory.resolve("server.log");
             ExternalCommand.runOrFail(ServerUser.wrap(List.of(binaries.pgCtl().toString(), "-D", data.toString(), "-l", log.toString(),
                             "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "-o", options, "start")),

@@ -122,6 +122,10 @@ public final class VerifyBackupStep implements StepType {
             return fail(backup + "/" + BackupManifest.FILE_NAME + " belongs to backup " + manifest.backup()
                     + ", not to " + backup.getFileName() + ": a manifest copied from another backup", List.of(), manifest);
         }
+        if (BackupToolkit.PHYSICAL.equals(manifest.format())) {
+            return fail(backup + " is a physical (pg_basebackup) backup: verify it with type pitr.verify "
+                    + "(pgrunbook verify-backup chooses it by itself)", List.of(), manifest);
+        }
         List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
             problems.add("the backup is empty: its manifest lists no " + (manifest.files().isEmpty() ? "files" : "tables"));

@@ -43,7 +43,6 @@ final class TtlSweeper {
     static final String PREFER_HEAP = "SET enable_seqscan = on; SET enable_indexscan = off; SET enable_indexonlyscan = off";
     static final String SERVER_NOW = "SELECT now()::text";
     static final String REPLICA_LAG = "SELECT coalesce(max(extract(epoch FROM replay_lag)), 0)::float8 FROM pg_stat_replication";
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
     /**
      * Test seams between the read of a select batch and its deletes, and before each block range
@@ -62,7 +61,6 @@ final class TtlSweeper {
     private long deleted;
     private long batches;
     private long skipped;
-    private long lagPauses;
     private long longestBatchNanos;
     /** Time spent deleting: from the first batch to the last, pauses included, backlog counts not. */
     private long deletingNanos;
@@ -72,16 +70,16 @@ final class TtlSweeper {
     private long skipLockedBatches;
     /** Selected rows neither deleted nor skipped: updated (moved, or expiry pushed out) or deleted by someone since. */
     private long changed;
-    private String stoppedBy;
-    private long started;
     /** The ctid deletes of this sweep's table (one sweep, one table). */
-    private CtidDeletes ctidDeletes;
-    private long lastProgress;
+    private final BatchDeletes deletes;
+    private final SweepPacer pacer;
 
     TtlSweeper(TtlConfig config, BooleanSupplier cancelled, Hooks hooks) {
         this.config = config;
         this.cancelled = cancelled;
         this.hooks = hooks;
+        this.pacer = new SweepPacer(config, cancelled);
+        this.deletes = new BatchDeletes(cancelled);
     }
 
     /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
@@ -210,8 +208,7 @@ final class TtlSweeper {
     }
 
     private SweepResult sweepPreferringIndex(Connection c) throws SQLException {
-        started = System.nanoTime();
-        lastProgress = started;
+        pacer.start();
         Survey s = survey(c);
         String table = s.table().qualifiedName();
         String refusal = s.refusal(config);
@@ -235,7 +232,7 @@ final class TtlSweeper {
                 }
             } else {
                 for (SweepResult.ScopeResult scope : s.scopes()) {
-                    if (shouldStop()) {
+                    if (pacer.shouldStop()) {
                         break;
                     }
                     counts.computeIfAbsent(scope.values(), k -> new long[3]);
@@ -246,7 +243,7 @@ final class TtlSweeper {
             if (!(cancelled.getAsBoolean() && SqlStates.QUERY_CANCELED.equals(e.getSQLState()))) {
                 throw e;
             }
-            stoppedBy = "interrupted";
+            pacer.interrupted();
         } finally {
             deletingNanos = System.nanoTime() - phase;
             unlock(c, table);
@@ -255,7 +252,7 @@ final class TtlSweeper {
         long pendingAfter = -1;
         double oldest = 0;
         Map<List<String>, Long> stillExpiredSince = new LinkedHashMap<>();
-        if (!"interrupted".equals(stoppedBy)) {
+        if (!pacer.wasInterrupted()) {
             if (since != null) {
                 execute(c, PREFER_HEAP);
             }
@@ -280,7 +277,7 @@ final class TtlSweeper {
             }
             n = n == null ? new long[3] : n;
             SweepResult.ScopeResult a = after.get(before.values());
-            long left = "interrupted".equals(stoppedBy) ? -1 : a == null ? 0 : a.pendingBefore();
+            long left = pacer.wasInterrupted() ? -1 : a == null ? 0 : a.pendingBefore();
             if (since != null && left >= 0) {
                 // A block range deletes rows of many scopes at once, counted only in total (asking the
                 // DELETE to return its rows per scope would cost more than the delete): a scope's
@@ -289,9 +286,9 @@ final class TtlSweeper {
             }
             reported.add(new SweepResult.ScopeResult(before.values(), before.pendingBefore(), before.oldestAgeBefore(), n[0], n[1], n[2], left));
         }
-        return new SweepResult(table, reported, deleted, batches, skipped, Duration.ofNanos(System.nanoTime() - started), stoppedBy,
-                pendingAfter, oldest, lagPauses, changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null,
-                Duration.ofNanos(deletingNanos), since != null, heldTries, skipLockedBatches);
+        return new SweepResult(table, reported, deleted, batches, skipped, pacer.elapsed(), pacer.stoppedBy(),
+                pendingAfter, oldest, pacer.lagPauses(), changed, Duration.ofNanos(longestBatchNanos), s.plan().lines(), s.plan().summary(), null,
+                Duration.ofNanos(deletingNanos), since != null, heldTries + deletes.heldTries(), skipLockedBatches + deletes.skipLockedBatches());
     }
 
     /**
@@ -302,7 +299,7 @@ final class TtlSweeper {
             throws SQLException {
         List<String> cursor = null;
         java.util.Set<String> seenAtCursor = new java.util.LinkedHashSet<>();
-        while (!shouldStop()) {
+        while (!pacer.shouldStop()) {
             List<List<String>> rows = selectBatch(c, sql, range, cursor, seenAtCursor);
             if (rows.isEmpty()) {
                 return;
@@ -321,13 +318,13 @@ final class TtlSweeper {
             cursor = next;
             hooks.afterSelect(sql.scopeOf(rows.get(0), fixedScope), rows.size());
             for (int from = 0; from < rows.size(); from += config.deleteBatchSize()) {
-                if (shouldStop()) {
+                if (pacer.shouldStop()) {
                     return;
                 }
-                waitForReplicas(c);
+                pacer.waitForReplicas(c);
                 List<List<String>> chunk = rows.subList(from, Math.min(rows.size(), from + config.deleteBatchSize()));
                 long t0 = System.nanoTime();
-                BatchOutcome outcome = deleteBatch(c, sql, range, chunk);
+                BatchDeletes.Outcome outcome = deletes.deleteBatch(c, sql, range, chunk);
                 longestBatchNanos = Math.max(longestBatchNanos, System.nanoTime() - t0);
                 batches++;
                 java.util.Set<List<String>> touched = new java.util.HashSet<>();
@@ -353,17 +350,17 @@ final class TtlSweeper {
                         List<String> scope = e.getKey().isEmpty() ? fixedScope : e.getKey();
                         counts.computeIfAbsent(scope, k -> new long[3])[0] += e.getValue();
                     }
-                    deleted += outcome.deletedCount;
-                    changed += chunk.size() - outcome.deletedCount;
+                    deleted += outcome.deletedCount();
+                    changed += chunk.size() - outcome.deletedCount();
                 } else if (outcome.byCount()) {
                     long[] n = counts.computeIfAbsent(fixedScope, k -> new long[3]);
-                    n[0] += outcome.deletedCount;
-                    n[2] += outcome.skippedCount;
-                    deleted += outcome.deletedCount;
-                    skipped += outcome.skippedCount;
+                    n[0] += outcome.deletedCount();
+                    n[2] += outcome.skippedCount();
+                    deleted += outcome.deletedCount();
+                    skipped += outcome.skippedCount();
                 }
-                progress();
-                throttle();
+                pacer.progress(deleted, batches, skipped);
+                pacer.throttle(deleted, deletingStarted);
             }
             if (rows.size() < config.selectBatchSize()) {
                 return;
@@ -387,11 +384,11 @@ final class TtlSweeper {
             throws SQLException {
         long size = firstSize;
         long from = 0;
-        while (from < end && !shouldStop()) {
-            waitForReplicas(c);
+        while (from < end && !pacer.shouldStop()) {
+            pacer.waitForReplicas(c);
             long to = Math.min(end, from + size);
             hooks.afterSelect(List.of(), (int) (to - from));
-            if (shouldStop()) {
+            if (pacer.shouldStop()) {
                 return;
             }
             long t0 = System.nanoTime();
@@ -412,8 +409,8 @@ final class TtlSweeper {
                 next = Math.min(next, size * (double) BLOCK_BATCH_TARGET.toNanos() / took);
             }
             size = clamp(Math.round(Math.max(size / 2.0, Math.min(size * 2.0, next))), 1, MAX_BLOCKS_PER_BATCH);
-            progress();
-            throttle();
+            pacer.progress(deleted, batches, skipped);
+            pacer.throttle(deleted, deletingStarted);
         }
     }
 
@@ -423,36 +420,6 @@ final class TtlSweeper {
 
     private static long clamp(long v, long lo, long hi) {
         return Math.max(lo, Math.min(hi, v));
-    }
-
-    /**
-     * What a delete batch did to its rows: by row (ctid tables, whose statements return the ctids
-     * they locked and deleted) or by count (key tables on Citus).
-     */
-    private record BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk,
-            long deletedCount, long skippedCount, Map<List<String>, Long> deletedByScope) {
-        BatchOutcome(java.util.Set<String> deletedIds, java.util.Set<String> lockedIds, List<List<String>> chunk, long deletedCount,
-                long skippedCount) {
-            this(deletedIds, lockedIds, chunk, deletedCount, skippedCount, null);
-        }
-
-        /** The direct delete of a ctid batch: rows deleted per scope (empty scope: within the range's one scope); it skips nothing. */
-        static BatchOutcome byScope(Map<List<String>, Long> deleted, List<List<String>> chunk) {
-            return new BatchOutcome(null, null, chunk, deleted.values().stream().mapToLong(Long::longValue).sum(), 0, deleted);
-        }
-
-        boolean byCount() {
-            return deletedIds == null;
-        }
-
-        boolean deleted(int r) {
-            return deletedIds != null && deletedIds.contains(chunk.get(r).get(0));
-        }
-
-        /** Held by another session: not locked by the SKIP LOCKED statement (a direct delete skips nothing). */
-        boolean skipped(int r) {
-            return lockedIds != null && !lockedIds.contains(chunk.get(r).get(0));
-        }
     }
 
     private List<List<String>> selectBatch(Connection c, TtlSql sql, List<String> range, List<String> cursor, java.util.Set<String> seen)
@@ -480,91 +447,6 @@ final class TtlSweeper {
             }
             return rows;
         }
-    }
-
-    /**
-     * One batch, one transaction. First a plain DELETE that may not wait for any row lock
-     * (lock_timeout 1 ms); when a row is held by someone, that attempt rolls back and the batch runs
-     * again locking with SKIP LOCKED, which tells what it skipped. Locking every row first would
-     * double the work (a WAL record and a dirty page per row) for the rare batch that meets a held row.
-     */
-    private BatchOutcome deleteBatch(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
-        BatchOutcome direct = deleteDirect(c, sql, range, chunk);
-        if (direct != null) {
-            return direct;
-        }
-        heldTries++;
-        skipLockedBatches++;
-        return sql.byCtid ? deleteByCtid(c, sql, range, chunk) : deleteByKey(c, sql, range, chunk);
-    }
-
-    private BatchOutcome deleteDirect(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = c.prepareStatement(NO_LOCK_WAIT)) {
-                ps.execute();
-            }
-            BatchOutcome outcome;
-            if (sql.byCtid) {
-                outcome = BatchOutcome.byScope(ctidDeletes(sql).direct(c, range, rowIds(chunk)), chunk);
-            } else {
-                try (PreparedStatement ps = c.prepareStatement(sql.deleteDirect)) {
-                    bindKeys(c, ps, bindScope(ps, 1, range), sql, chunk);
-                    outcome = new BatchOutcome(null, null, chunk, ps.executeUpdate(), 0);
-                }
-            }
-            c.commit();
-            return outcome;
-        } catch (SQLException e) {
-            c.rollback();
-            if (SqlStates.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !cancelled.getAsBoolean()) {
-                return null;
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    private static int bindKeys(Connection c, PreparedStatement ps, int from, TtlSql sql, List<List<String>> chunk) throws SQLException {
-        int i = from;
-        for (int k = 0; k < sql.keyArity(); k++) {
-            String[] values = new String[chunk.size()];
-            for (int r = 0; r < chunk.size(); r++) {
-                values[r] = chunk.get(r).get(k);
-            }
-            ps.setArray(i++, c.createArrayOf("text", values));
-        }
-        return i;
-    }
-
-    private BatchOutcome deleteByKey(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
-            int i = bindKeys(c, ps, 1, sql, chunk);
-            // The scope's values bind twice: once for "locked", once for "deleted".
-            i = bindScope(ps, i, range);
-            bindScope(ps, i, range);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new BatchOutcome(null, null, chunk, rs.getLong(2), chunk.size() - rs.getLong(1));
-            }
-        }
-    }
-
-    private BatchOutcome deleteByCtid(Connection c, TtlSql sql, List<String> range, List<List<String>> chunk) throws SQLException {
-        CtidDeletes.Locked l = ctidDeletes(sql).skipLocked(c, range, rowIds(chunk));
-        return new BatchOutcome(l.deleted(), l.locked(), chunk, 0, 0);
-    }
-
-    private CtidDeletes ctidDeletes(TtlSql sql) {
-        if (ctidDeletes == null) {
-            ctidDeletes = new CtidDeletes(sql);
-        }
-        return ctidDeletes;
-    }
-
-    private static List<String> rowIds(List<List<String>> chunk) {
-        return chunk.stream().map(r -> r.get(0)).toList();
     }
 
     private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {
@@ -612,72 +494,6 @@ final class TtlSweeper {
             ps.setString(i++, v);
         }
         return i;
-    }
-
-    private boolean shouldStop() {
-        if (stoppedBy != null) {
-            return true;
-        }
-        if (cancelled.getAsBoolean()) {
-            stoppedBy = "interrupted";
-        } else if (!config.maxRunTime().isZero() && System.nanoTime() - started >= config.maxRunTime().toNanos()) {
-            stoppedBy = "max_run_time " + io.pgrunbook.runbook.load.Durations.show(config.maxRunTime()) + " reached";
-        }
-        return stoppedBy != null;
-    }
-
-    /** Holds the rate to rate_limit rows/s over the whole run, and pauses between batches. */
-    private void throttle() {
-        long sleepNanos = config.pause().toNanos();
-        if (config.rateLimit() > 0) {
-            long due = deletingStarted + (long) (deleted / config.rateLimit() * 1e9);
-            sleepNanos = Math.max(sleepNanos, due - System.nanoTime());
-        }
-        sleep(sleepNanos);
-    }
-
-    /** Waits while some replica replays more than max_replica_lag behind, up to the time limit. */
-    private void waitForReplicas(Connection c) throws SQLException {
-        if (config.maxReplicaLag().isZero()) {
-            return;
-        }
-        while (!shouldStop()) {
-            double lag;
-            try (PreparedStatement ps = c.prepareStatement(REPLICA_LAG); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                lag = rs.getDouble(1);
-            }
-            if (!ReplicaLag.tooFar(lag, config.maxReplicaLag())) {
-                return;
-            }
-            lagPauses++;
-            LOG.info("ttl.sweep: replica replay lag {}s exceeds {}; pausing {}", lag, config.maxReplicaLag(), config.replicaLagPause());
-            sleep(config.replicaLagPause().toNanos());
-        }
-    }
-
-    private void sleep(long nanos) {
-        long until = System.nanoTime() + nanos;
-        long deadline = config.maxRunTime().isZero() ? Long.MAX_VALUE : started + config.maxRunTime().toNanos();
-        until = Math.min(until, deadline);
-        while (System.nanoTime() < until && !cancelled.getAsBoolean()) {
-            try {
-                Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void progress() {
-        long now = System.nanoTime();
-        if (now - lastProgress >= PROGRESS_EVERY.toNanos()) {
-            lastProgress = now;
-            double s = (now - started) / 1e9;
-            LOG.info("ttl.sweep {}: {} rows deleted in {} batches, {} rows/s, {} skipped (locked)", config.table(), deleted, batches,
-                    Math.round(deleted / s), skipped);
-        }
     }
 
     private static boolean lock(Connection c, String table) throws SQLException {
