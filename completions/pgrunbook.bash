@@ -161,6 +161,7 @@ function _complete_pgrunbook() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebalance" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} verify-backup" ];    then _picocli_pgrunbook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restore" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} migrate" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ttl-sweep" ];    then _picocli_pgrunbook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} loadtest" ];    then _picocli_pgrunbook; return $?; fi
@@ -191,49 +192,51 @@ function _complete_pgrunbook() {
   local cmds4=(rebalance)
   local cmds5=(backup)
   local cmds6=(verify-backup)
-  local cmds7=(migrate)
-  local cmds8=(ttl-sweep)
-  local cmds9=(loadtest)
-  local cmds10=(sandbox)
-  local cmds11=(types)
-  local cmds12=(completion)
-  local cmds13=(shard-move plan)
-  local cmds14=(shard-move run)
-  local cmds15=(shard-move status)
-  local cmds16=(shard-move cancel)
-  local cmds17=(migrate status)
-  local cmds18=(migrate up)
-  local cmds19=(migrate down)
-  local cmds20=(migrate validate)
-  local cmds21=(migrate baseline)
-  local cmds22=(migrate repair)
-  local cmds23=(migrate lint)
-  local cmds24=(migrate rehearse)
-  local cmds25=(sandbox start)
-  local cmds26=(sandbox status)
-  local cmds27=(sandbox stop)
+  local cmds7=(restore)
+  local cmds8=(migrate)
+  local cmds9=(ttl-sweep)
+  local cmds10=(loadtest)
+  local cmds11=(sandbox)
+  local cmds12=(types)
+  local cmds13=(completion)
+  local cmds14=(shard-move plan)
+  local cmds15=(shard-move run)
+  local cmds16=(shard-move status)
+  local cmds17=(shard-move cancel)
+  local cmds18=(migrate status)
+  local cmds19=(migrate up)
+  local cmds20=(migrate down)
+  local cmds21=(migrate validate)
+  local cmds22=(migrate baseline)
+  local cmds23=(migrate repair)
+  local cmds24=(migrate lint)
+  local cmds25=(migrate rehearse)
+  local cmds26=(sandbox start)
+  local cmds27=(sandbox status)
+  local cmds28=(sandbox stop)
 
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_migrate_rehearse; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_completion; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_types; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_pgrunbook_sandbox_stop; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_pgrunbook_sandbox_status; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_pgrunbook_sandbox_start; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_pgrunbook_migrate_rehearse; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_pgrunbook_migrate_lint; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_pgrunbook_migrate_repair; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_pgrunbook_migrate_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_pgrunbook_migrate_validate; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_pgrunbook_migrate_down; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_pgrunbook_migrate_up; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_pgrunbook_migrate_status; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_pgrunbook_shardmove_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_pgrunbook_shardmove_status; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_pgrunbook_shardmove_run; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_pgrunbook_shardmove_plan; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_pgrunbook_completion; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_pgrunbook_types; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_pgrunbook_sandbox; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_pgrunbook_loadtest; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_pgrunbook_ttlsweep; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_pgrunbook_migrate; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_pgrunbook_restore; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_pgrunbook_verifybackup; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_pgrunbook_backup; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_pgrunbook_rebalance; return $?; fi
@@ -251,7 +254,7 @@ function _picocli_pgrunbook() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run plan validate-shards shard-move rebalance backup verify-backup migrate ttl-sweep loadtest sandbox types completion"
+  local commands="run plan validate-shards shard-move rebalance backup verify-backup restore migrate ttl-sweep loadtest sandbox types completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -728,6 +731,94 @@ function _picocli_pgrunbook_verifybackup() {
     local positionals=""
     local currIndex
     currIndex=$(currentPositionalIndex "verify-backup" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `restore` subcommand.
+function _picocli_pgrunbook_restore() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--clean' '--data-only' '--globals' '--no-owner' '--force' '--no-safety-backup' '--no-amcheck' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--latest' '--into' '-t' '--table' '--tenant' '--safety-dir' '-j' '--jobs' '--confirm-source' '--migrations-dir' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
+  local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
+  local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--latest')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--into')
+      return
+      ;;
+    '-t'|'--table')
+      return
+      ;;
+    '--tenant')
+      return
+      ;;
+    '--safety-dir')
+      return
+      ;;
+    '-j'|'--jobs')
+      return
+      ;;
+    '--confirm-source')
+      return
+      ;;
+    '--migrations-dir')
+      return
+      ;;
+    '--pg-restore')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--db')
+      return
+      ;;
+    '--target')
+      return
+      ;;
+    '--sandbox-init')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--report')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMATPATH_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "restore" "${arg_opts}" "${flag_opts}")
     if (( currIndex >= 0 && currIndex <= 0 )); then
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

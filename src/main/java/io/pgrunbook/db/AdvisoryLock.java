@@ -49,8 +49,15 @@ public final class AdvisoryLock implements AutoCloseable {
      * inside a held transaction behind a pooler that shares sessions; or returns who holds it.
      */
     public static Result tryAcquire(TargetPool target, String name) throws SQLException {
-        Connection connection = target.dedicatedConnection();
-        if (!target.pooler().sessionsShared()) {
+        return tryAcquire(target.dedicatedConnection(), name, target.pooler().sessionsShared());
+    }
+
+    /**
+     * As {@link #tryAcquire(TargetPool, String)} on a connection the caller opened (to another
+     * database of the target's server, say): session-level unless a pooler shares sessions.
+     */
+    public static Result tryAcquire(Connection connection, String name, boolean sessionsShared) throws SQLException {
+        if (!sessionsShared) {
             return tryAcquire(connection, name);
         }
         try {

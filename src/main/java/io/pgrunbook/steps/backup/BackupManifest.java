@@ -25,7 +25,7 @@ import java.util.Map;
  * @param databaseOid      the OID of the database dumped, on that server
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BackupManifest(
+public record BackupManifest(
         @JsonProperty("manifest_version") int manifestVersion,
         @JsonProperty("backup") String backup,
         @JsonProperty("tool") String tool,
@@ -54,25 +54,25 @@ record BackupManifest(
                 format, archive, options, tenant, files, tables, objects, null, null);
     }
 
-    static final String FILE_NAME = "manifest.json";
+    public static final String FILE_NAME = "manifest.json";
     static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    record FileEntry(@JsonProperty("path") String path, @JsonProperty("size") long size, @JsonProperty("sha256") String sha256) {}
+    public record FileEntry(@JsonProperty("path") String path, @JsonProperty("size") long size, @JsonProperty("sha256") String sha256) {}
 
     /** @param file the data file holding its rows, relative to the backup directory (null for a schema-only dump) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record TableEntry(@JsonProperty("schema") String schema, @JsonProperty("name") String name,
+    public record TableEntry(@JsonProperty("schema") String schema, @JsonProperty("name") String name,
             @JsonProperty("rows") long rows, @JsonProperty("file") String file) {
-        String qualified() {
+        public String qualified() {
             return schema + "." + name;
         }
     }
 
-    record Tenant(@JsonProperty("column") String column, @JsonProperty("value") String value) {}
+    public record Tenant(@JsonProperty("column") String column, @JsonProperty("value") String value) {}
 
     /** Writes the manifest and forces it to disk before anyone may rename the backup into place; returns its bytes. */
     byte[] writeSynced(Path directory) throws IOException {
@@ -86,7 +86,7 @@ record BackupManifest(
     }
 
     /** Reads a backup's manifest, or says precisely why it cannot be read. */
-    static BackupManifest read(Path directory) throws BackupProblem {
+    public static BackupManifest read(Path directory) throws BackupProblem {
         Path file = directory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw new BackupProblem("no " + FILE_NAME + " in " + directory + ": not a complete pgrunbook backup "
@@ -106,7 +106,7 @@ record BackupManifest(
     }
 
     /** A fault in a backup that a verification reports (exit 1), as opposed to a tool that cannot run. */
-    static final class BackupProblem extends Exception {
+    public static final class BackupProblem extends Exception {
         BackupProblem(String message) {
             super(message);
         }

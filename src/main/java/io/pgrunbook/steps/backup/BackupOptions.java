@@ -31,7 +31,8 @@ record BackupOptions(Path dir, String format, int jobs, boolean schemaOnly, List
             ParamSpec.optional("name", ValueKind.STRING, "name prefix of the backup directories (default: the database name)"),
             ParamSpec.optional("pg_dump", ValueKind.STRING, "path of pg_dump (default: the installation pgrunbook finds)"),
             ParamSpec.optional("pg_restore", ValueKind.STRING, "path of pg_restore (default: beside pg_dump)"),
-            ParamSpec.optional("manifest_key_file", ValueKind.STRING, "file holding a key: the manifest's digest becomes an HMAC (tamper evidence)"));
+            ParamSpec.optional("manifest_key_file", ValueKind.STRING, "file holding a key: the manifest's digest becomes an HMAC (tamper evidence)"),
+            ParamSpec.optional("globals", ValueKind.BOOLEAN, "also keep the roles, memberships and tablespaces (pg_dumpall --globals-only --no-role-passwords, never a password; default true)"));
 
     static BackupOptions from(Map<String, Object> with) {
         boolean tenant = with.get("tenant") != null;

@@ -71,7 +71,9 @@ final class BackupSql {
             + "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace WHERE " + USER_SCHEMAS
             + " UNION ALL SELECT 'policy', schemaname::text, tablename::text, policyname::text FROM pg_policies"
             + " UNION ALL SELECT 'row level security', n.nspname, t.relname, 'enabled' FROM pg_class t "
-            + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relrowsecurity AND " + USER_SCHEMAS;
+            + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relrowsecurity AND " + USER_SCHEMAS
+            + " UNION ALL SELECT 'row level security forced', n.nspname, t.relname, 'forced' FROM pg_class t "
+            + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relforcerowsecurity AND " + USER_SCHEMAS;
 
     /** Foreign keys of user tables: schema, table, name, referenced schema, referenced table. */
     static final String FOREIGN_KEYS = "SELECT n.nspname, t.relname, c.conname, rn.nspname, r.relname FROM pg_constraint c "
@@ -98,5 +100,6 @@ final class BackupSql {
     static final String COUNT_ROWS = "SELECT format('SELECT count(*) FROM ONLY %I.%I', ?, ?)";
     static final String COPY_IN = "SELECT format('COPY %I.%I FROM STDIN', ?, ?)";
     static final String QUOTE_IDENT = "SELECT quote_ident(?)";
+    static final String IS_SUPERUSER = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
     static final String DATABASE_EXISTS = "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)";
 }

@@ -75,6 +75,9 @@ public final class BackupStep implements StepType {
         BackupOptions o = BackupOptions.from(step.with());
         List<String> lines = new ArrayList<>();
         lines.add("-- pre-checks: pg_dump major >= server major; " + o.dir() + " writable; free space >= estimated size + 15 %");
+        if (!Boolean.FALSE.equals(step.with().get("globals"))) {
+            lines.add("pg_dumpall --globals-only --no-role-passwords -f <backup>/" + Globals.FILE + "   -- roles, memberships, tablespaces; never a password");
+        }
         if (o.format().equals(BackupOptions.TENANT)) {
             lines.add("pg_dump --schema-only -Fc --snapshot=<exported> -f <backup>/schema.pgdump");
             lines.add("-- in that REPEATABLE READ snapshot, per table of " + o.tables() + ":");
@@ -111,7 +114,7 @@ public final class BackupStep implements StepType {
             List<String> cleaned = PartialOwner.cleanStale(root);
             Dump.Result dump;
             try {
-                dump = new Dump(context, o, pgDump, pgRestore, root, prefix, manifestKey).run();
+                dump = new Dump(context, o, pgDump, pgRestore, root, prefix, manifestKey).withGlobals(globalsTool(context, pgDump)).run();
             } catch (IOException e) {
                 String why = e.getMessage() + java.util.Arrays.stream(e.getSuppressed()).map(s -> "; " + s.getMessage())
                         .collect(java.util.stream.Collectors.joining());
@@ -127,6 +130,15 @@ public final class BackupStep implements StepType {
             removed.addAll(cleaned.stream().map(p -> p + " (stale partial of a dead run)").toList());
             return outcome(context, dump, removed, BackupLayout.partials(root));
         }
+    }
+
+    /** pg_dumpall beside pg_dump, unless the step says globals: false. */
+    private static PgTool globalsTool(StepContext context, PgTool pgDump) {
+        if (Boolean.FALSE.equals(context.step().with().get("globals"))) {
+            return null;
+        }
+        String path = sibling(pgDump, "pg_dumpall");
+        return PgTool.find("pg_dumpall", path);
     }
 
     private static String sibling(PgTool tool, String name) {

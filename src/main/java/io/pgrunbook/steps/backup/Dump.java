@@ -49,6 +49,8 @@ final class Dump {
     private final Path root;
     private final String prefix;
     private final byte[] manifestKey;
+    /** pg_dumpall for the roles and grants beside the dump (globals.sql), or null to leave them out. */
+    private PgTool pgDumpall;
 
     Dump(StepContext context, BackupOptions o, PgTool pgDump, PgTool pgRestore, Path root, String prefix) {
         this(context, o, pgDump, pgRestore, root, prefix, null);
@@ -63,6 +65,12 @@ final class Dump {
         this.pgRestore = pgRestore;
         this.root = root;
         this.prefix = prefix;
+    }
+
+    /** Also dump the server's roles, memberships and tablespaces (pg_dumpall --globals-only --no-role-passwords). */
+    Dump withGlobals(PgTool pgDumpall) {
+        this.pgDumpall = pgDumpall;
+        return this;
     }
 
     static List<String> pgDumpArgs(BackupOptions o, List<Table> include, List<Table> exclude, Path partial) {
@@ -112,6 +120,10 @@ final class Dump {
             PartialOwner.release(partial);
             requireDumpedDatabase(partial.resolve(archive), log);
             t = phase("pg_dump", t);
+            if (pgDumpall != null) {
+                Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, log, context::isCancelled);
+                t = phase("pg_dumpall --globals-only", t);
+            }
             List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial, o.jobs());
             t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
             if (tables == null) {

@@ -34,7 +34,7 @@ final class OutsideForeignKeys {
             if (!dumped.contains(r[1] + "." + r[2])) {
                 continue;
             }
-            String object = r[1] + "." + r[2] + (r[0].equals("row level security") ? "" : "." + r[3]);
+            String object = r[1] + "." + r[2] + (r[0].startsWith("row level security") ? "" : "." + r[3]);
             out.add((r[0].equals("constraint") && outside.contains(object) ? KIND : r[0]) + " " + object);
         }
         return out.stream().sorted().toList();

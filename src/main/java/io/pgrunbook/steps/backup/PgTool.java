@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * (the password in PGPASSWORD only), the database name quoted so it cannot be read as a connection
  * string, and killed with pgrunbook.
  */
-final class PgTool {
+public final class PgTool {
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
     private static final int TAIL_CHARS = 2000;
 
@@ -39,7 +39,7 @@ final class PgTool {
     }
 
     /** The tool at {@code explicit}, or the one of the PostgreSQL installation pgrunbook finds. */
-    static PgTool find(String name, String explicit) {
+    public static PgTool find(String name, String explicit) {
         Path program = explicit != null && !explicit.isBlank() ? Path.of(explicit) : PgBinaries.locate().tool(name);
         if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
             throw PgRunbookException.cannotRun(name + " not found: " + program + " is not an executable file. Give the path of "
@@ -55,7 +55,7 @@ final class PgTool {
     }
 
     /** A dump made by an older pg_dump than the server may miss what the server has: refuse it (exit 3). */
-    PgTool requireAtLeast(int serverMajor, String serverVersion) {
+    public PgTool requireAtLeast(int serverMajor, String serverVersion) {
         if (major < serverMajor) {
             throw PgRunbookException.cannotRun(name + " " + version + " (" + program + ") is older than the server ("
                     + serverVersion + "): " + name + " must be of major version " + serverMajor + " or newer. Install "
@@ -66,15 +66,15 @@ final class PgTool {
         return this;
     }
 
-    Path program() {
+    public Path program() {
         return program;
     }
 
-    int major() {
+    public int major() {
         return major;
     }
 
-    String version() {
+    public String version() {
         return version;
     }
 
@@ -83,7 +83,7 @@ final class PgTool {
      * {@code dbname='...'} string: a name such as {@code dbname=app port=5601} stays a name. The
      * other settings (TLS, options...) reach the tool through its environment in {@link #run}.
      */
-    static List<String> connectionArgs(ConnectionSpec spec, String database) {
+    public static List<String> connectionArgs(ConnectionSpec spec, String database) {
         List<String> args = new ArrayList<>();
         args.add("--host=" + String.join(",", spec.hosts()));
         args.add("--port=" + String.join(",", spec.ports().stream().map(String::valueOf).toList()));
@@ -96,7 +96,7 @@ final class PgTool {
      * Runs the tool to completion, killing it when {@code cancelled} turns true. Its output goes to
      * {@code log}; a non-zero exit becomes an IOException that quotes the log's end.
      */
-    void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled) throws IOException, InterruptedException {
+    public void run(List<String> args, ConnectionSpec spec, Path log, BooleanSupplier cancelled) throws IOException, InterruptedException {
         run(args, spec, log, cancelled, started -> { });
     }
 
@@ -128,7 +128,7 @@ final class PgTool {
     }
 
     /** Runs the tool without a connection (pg_restore reading an archive) and hands its stdout to reader. */
-    <T> T read(List<String> args, Path log, IoFunction<java.io.InputStream, T> reader) throws IOException, InterruptedException {
+    public <T> T read(List<String> args, Path log, IoFunction<java.io.InputStream, T> reader) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(args);
@@ -149,7 +149,7 @@ final class PgTool {
     }
 
     @FunctionalInterface
-    interface IoFunction<A, B> {
+    public interface IoFunction<A, B> {
         B apply(A a) throws IOException;
     }
 

@@ -41,6 +41,8 @@ final class RestoreDrill {
     private final String drillDb;
     private final int jobs;
     private final List<String> checks;
+    private final List<String> notes = new ArrayList<>();
+    private boolean amcheck = true;
 
     RestoreDrill(StepContext context, PgTool pgRestore, Path backup, BackupManifest manifest, String drillDb, int jobs, List<String> checks) {
         this.context = context;
@@ -50,6 +52,12 @@ final class RestoreDrill {
         this.drillDb = drillDb != null ? drillDb : "pgrunbook_drill_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         this.jobs = jobs;
         this.checks = checks;
+    }
+
+    /** Whether pg_amcheck checks the restored database (B-tree indexes and heap); default true. */
+    RestoreDrill withAmcheck(boolean on) {
+        this.amcheck = on;
+        return this;
     }
 
     Outcome run() throws Exception {
@@ -71,6 +79,10 @@ final class RestoreDrill {
                 compareObjects(c, problems);
                 runChecks(c, problems);
             }
+            if (amcheck) {
+                notes.add(Amcheck.run(pgRestore.program().resolveSibling("pg_amcheck"), context.connectionSpec(), drillDb, jobs, true,
+                        context::isCancelled, problems));
+            }
         } finally {
             dropScratch(problems);
         }
@@ -80,7 +92,8 @@ final class RestoreDrill {
                 + "%d tables compared, %d objects and %d checks", restoreTime.toMillis() / 1000.0, drillDb, tables,
                 (manifest.objects() == null ? 0 : manifest.objects().size()) - outside, checks.size())
                 + (outside == 0 ? "" : "; " + outside + " foreign key(s) to tables outside this table-subset backup left out of the drill "
-                        + "(the scratch database has no table for them to reference)");
+                        + "(the scratch database has no table for them to reference)")
+                + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return new Outcome(rows, problems, restoreTime, summary);
     }
 
@@ -123,7 +136,10 @@ final class RestoreDrill {
         Path log = Files.createTempFile("pgrunbook-restore-", ".log");
         Path useList = null;
         try {
-            List<String> common = new ArrayList<>(List.of("--no-owner", "--no-acl", "--exit-on-error", "--no-password"));
+            List<String> common = new ArrayList<>(List.of("--exit-on-error", "--no-password"));
+            if (!withGlobals()) {
+                common.addAll(0, List.of("--no-owner", "--no-acl"));
+            }
             common.addAll(PgTool.connectionArgs(spec, drillDb));
             if (manifest.tenant() == null) {
                 List<String> args = new ArrayList<>(common);
@@ -163,6 +179,37 @@ final class RestoreDrill {
         }
     }
 
+    /**
+     * With the backup's globals applied (missing roles created), the drill restores owners and grants
+     * too, so a GRANT to a role that no longer exists fails the drill instead of being skipped. That
+     * needs a superuser; anyone else restores without them, and the summary says so.
+     */
+    private boolean withGlobals() throws SQLException {
+        if (manifest.files().stream().noneMatch(f -> f.path().equals(Globals.FILE))) {
+            notes.add("owners and grants not verified: the backup has no " + Globals.FILE);
+            return false;
+        }
+        return context.withoutTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(BackupSql.IS_SUPERUSER); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    notes.add("owners and grants not verified: restoring them needs a superuser");
+                    return false;
+                }
+            }
+            try {
+                Globals.Applied applied = Globals.apply(c, backup.resolve(Globals.FILE));
+                notes.add("owners and grants restored and verified (globals: " + applied.summary() + ")");
+                if (!applied.problems().isEmpty()) {
+                    notes.add("globals that failed: " + String.join("; ", applied.problems()));
+                }
+            } catch (IOException e) {
+                throw new SQLException("cannot read " + Globals.FILE + ": " + e.getMessage(), e);
+            }
+            return true;
+        });
+    }
+
     private void compareCounts(Connection c, List<List<Object>> rows, List<String> problems) throws SQLException {
         for (BackupManifest.TableEntry t : manifest.tables()) {
             if (ArchiveToc.misreadAttach(t)) {
@@ -194,7 +241,7 @@ final class RestoreDrill {
         try (PreparedStatement ps = c.prepareStatement(BackupSql.OBJECTS); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String kind = rs.getString(1);
-                present.add(kind + " " + rs.getString(2) + "." + rs.getString(3) + (kind.equals("row level security") ? "" : "." + rs.getString(4)));
+                present.add(kind + " " + rs.getString(2) + "." + rs.getString(3) + (kind.startsWith("row level security") ? "" : "." + rs.getString(4)));
             }
         }
         for (String o : manifest.objects()) {

@@ -77,7 +77,8 @@ public final class VerifyBackupStep implements StepType {
                 ParamSpec.optional("jobs", ValueKind.INTEGER, "parallel pg_restore jobs (default 2)"),
                 ParamSpec.optional("checks", ValueKind.STRING_LIST, "extra queries run in the restored database; each must return true"),
                 ParamSpec.optional("pg_restore", ValueKind.STRING, "path of pg_restore (default: the installation pgrunbook finds)"),
-                ParamSpec.optional("manifest_key_file", ValueKind.STRING, "file holding the key the manifest's HMAC was made with"));
+                ParamSpec.optional("manifest_key_file", ValueKind.STRING, "file holding the key the manifest's HMAC was made with"),
+                ParamSpec.optional("amcheck", ValueKind.BOOLEAN, "check the restored database's B-tree indexes and heaps with pg_amcheck (default true)"));
     }
 
     @Override
@@ -100,9 +101,13 @@ public final class VerifyBackupStep implements StepType {
         lines.add("-- level 1: " + BackupManifest.FILE_NAME + ", every file's size and SHA-256, pg_restore --list");
         if (!Boolean.FALSE.equals(w.get("drill"))) {
             lines.add("CREATE DATABASE " + w.getOrDefault("drill_db", "pgrunbook_drill_<random>") + "   -- scratch, on the target");
-            lines.add("pg_restore --jobs=" + BackupOptions.integer(w, "jobs", 2) + " --no-owner --no-acl --exit-on-error --dbname=<scratch> <archive>");
+            lines.add("-- with " + Globals.FILE + " in the backup and a superuser: missing roles created, owners and grants restored too");
+            lines.add("pg_restore --jobs=" + BackupOptions.integer(w, "jobs", 2) + " [--no-owner --no-acl] --exit-on-error --dbname=<scratch> <archive>");
             lines.add("SELECT count(*) FROM ONLY <table>   -- per table, compared with the manifest");
             BackupOptions.strings(w, "checks").forEach(c -> lines.add(c + "   -- must return true"));
+            if (!Boolean.FALSE.equals(w.get("amcheck"))) {
+                lines.add("pg_amcheck --install-missing --parent-check <scratch>   -- B-tree indexes and heaps");
+            }
             lines.add("DROP DATABASE <scratch> WITH (FORCE)   -- always, on failure too");
         }
         w.forEach((k, v) -> lines.add("-- " + k + ": " + v));
@@ -168,7 +173,8 @@ public final class VerifyBackupStep implements StepType {
                     .withMetrics(withSuccess(metrics, manifest));
         }
         RestoreDrill.Outcome drill = new RestoreDrill(context, pgRestore, backup, manifest,
-                (String) w.get("drill_db"), BackupOptions.integer(w, "jobs", 2), BackupOptions.strings(w, "checks")).run();
+                (String) w.get("drill_db"), BackupOptions.integer(w, "jobs", 2), BackupOptions.strings(w, "checks"))
+                .withAmcheck(!Boolean.FALSE.equals(w.get("amcheck"))).run();
         metrics.add(Metric.gauge("pgrunbook_backup_restore_seconds", "Restore time of the last drill (the measured RTO)",
                 labels(manifest), drill.restoreTime().toMillis() / 1000.0));
         Evidence evidence = new Evidence("row counts equal to the manifest", drill.summary(), List.of("table", "rows_in_manifest", "rows_restored", "status"),
