@@ -38,6 +38,11 @@ final class ManifestDigest {
         }
     }
 
+    /** Whether the backup has no digest file at all (as backups made before digests were kept). */
+    static boolean absent(Path directory) {
+        return !Files.exists(directory.resolve(FILE_NAME));
+    }
+
     /** Null when the manifest matches its digest (and key, when one is given), else what is wrong. */
     static String check(Path directory, byte[] key) throws IOException {
         Path file = directory.resolve(FILE_NAME);

@@ -143,8 +143,15 @@ public final class VerifyBackupStep implements StepType {
                     + "(pgrunbook verify-backup chooses it by itself)", List.of(), manifest);
         }
         List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
-        String digest = ManifestDigest.check(backup, ManifestDigest.readKey((String) w.get("manifest_key_file")));
-        if (digest != null) {
+        byte[] key = ManifestDigest.readKey((String) w.get("manifest_key_file"));
+        String digest = ManifestDigest.check(backup, key);
+        // A backup written before pgrunbook kept digests (its manifest has no database_oid either) is not
+        // failed for lacking one: without a key a plain digest proves only that nothing was damaged, which
+        // the files' own checksums also show. It is a warning to take a new backup; with a key it fails.
+        String legacy = digest != null && key == null && manifest.databaseOid() == null && ManifestDigest.absent(backup)
+                ? "its manifest was written before pgrunbook kept manifest digests, so the manifest itself cannot be proved "
+                        + "unedited (the files still match it): take a new backup" : null;
+        if (digest != null && legacy == null) {
             problems.add(digest);
         }
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
@@ -167,9 +174,11 @@ public final class VerifyBackupStep implements StepType {
         }
         List<Metric> metrics = new ArrayList<>(List.of(
                 Metric.gauge("pgrunbook_backup_age_seconds", "Age of the verified backup", labels(manifest), age.toSeconds())));
+        Status passed = legacy == null ? Status.PASS : Status.WARN;
+        String also = legacy == null ? "" : "; but " + legacy;
         if (Boolean.FALSE.equals(w.get("drill"))) {
-            return StepOutcome.verdict(Status.PASS, backup + ": level 1 passed: " + manifest.files().size()
-                    + " files match the manifest, pg_restore reads the archive (no restore drill)", Evidence.none())
+            return StepOutcome.verdict(passed, backup + ": level 1 passed: " + manifest.files().size()
+                    + " files match the manifest, pg_restore reads the archive (no restore drill)" + also, Evidence.none())
                     .withMetrics(withSuccess(metrics, manifest));
         }
         RestoreDrill.Outcome drill = new RestoreDrill(context, pgRestore, backup, manifest,
@@ -183,7 +192,7 @@ public final class VerifyBackupStep implements StepType {
             return StepOutcome.verdict(Status.FAIL, backup + ": restore drill failed: " + String.join("; ", drill.problems()), evidence)
                     .withMetrics(metrics);
         }
-        return StepOutcome.verdict(Status.PASS, backup + ": " + drill.summary(), evidence).withMetrics(withSuccess(metrics, manifest));
+        return StepOutcome.verdict(passed, backup + ": " + drill.summary() + also, evidence).withMetrics(withSuccess(metrics, manifest));
     }
 
     private static List<Metric> withSuccess(List<Metric> metrics, BackupManifest m) {

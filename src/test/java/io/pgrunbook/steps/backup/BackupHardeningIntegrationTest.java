@@ -111,6 +111,27 @@ class BackupHardeningIntegrationTest {
         assertThat(forgery.message()).contains("not signed");
     }
 
+    @Test
+    void aBackupFromBeforeDigestsWarnsButARemovedDigestFails() throws Exception {
+        String db = TestPostgres.shared().createDatabase("harden_legacy");
+        seed(db, "t_legacy");
+        Path dir = tmp.resolve("legacy");
+        assertThat(step(run(backupYaml(dir, ""), db)).status()).isEqualTo(Status.PASS);
+        Path backup = BackupLayout.latest(dir).orElseThrow().directory();
+        Files.delete(backup.resolve(ManifestDigest.FILE_NAME));
+        StepResult removed = step(run(verifyYaml(backup, ""), db));
+        assertThat(removed.status()).as("a digest removed from a manifest that had one").isEqualTo(Status.FAIL);
+        // as an older pgrunbook wrote it: no digest, no server identity in the manifest
+        Path manifest = backup.resolve(BackupManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replaceAll(",?\\s*\"(system_identifier|database_oid)\" : [^,}\\n]+", ""));
+        assertThat(Files.readString(manifest)).doesNotContain("database_oid");
+        StepResult legacy = step(run(verifyYaml(backup, ""), db));
+        assertThat(legacy.status()).as(legacy.message()).isEqualTo(Status.WARN);
+        assertThat(legacy.message()).contains("written before pgrunbook kept manifest digests", "take a new backup");
+        Path key = Files.writeString(tmp.resolve("legacy.key"), "0123456789abcdef0123456789abcdef\n");
+        assertThat(step(run(verifyYaml(backup, ", manifest_key_file: '" + key + "'"), db)).status()).isEqualTo(Status.FAIL);
+    }
+
     // ---- helpers ----
 
     /** A pg_dump that writes its environment and arguments to a file, then runs the real one. */
