@@ -135,7 +135,12 @@ public final class StepTypeReference {
         return s.replace("|", "\\|").replace("\n", " ");
     }
 
+    // a summary may start with a command or identifier (pg_dump, pg_basebackup): never "Pg_dump"
     private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        String first = s.split("[ ,(]", 2)[0];
+        if (s.isEmpty() || first.contains("_") || first.contains(".")) {
+            return s;
+        }
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }
