@@ -37,6 +37,14 @@ public final class Backups {
             return problems;
         }
         problems.addAll(FileCheck.check(backup, manifest, jobs));
+        // The manifest's own digest, as verify-backup checks it: a backup from before digests (no
+        // database_oid either) is let through on its files' checksums; an HMAC needs its key, which
+        // verify-backup takes, so a signed manifest is checked there.
+        String digest = ManifestDigest.check(backup, null);
+        boolean legacy = ManifestDigest.absent(backup) && manifest.databaseOid() == null;
+        if (digest != null && !legacy && !ManifestDigest.signed(backup)) {
+            problems.add(digest);
+        }
         if (problems.isEmpty()) {
             String listing = FileCheck.restoreList(pgRestore, backup.resolve(manifest.archive()));
             if (listing != null) {

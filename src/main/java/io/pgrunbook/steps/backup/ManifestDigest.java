@@ -38,6 +38,12 @@ final class ManifestDigest {
         }
     }
 
+    /** Whether the manifest's digest is an HMAC (made with a key). */
+    static boolean signed(Path directory) throws IOException {
+        Path file = directory.resolve(FILE_NAME);
+        return Files.isRegularFile(file) && Files.readString(file, StandardCharsets.US_ASCII).startsWith(HMAC + " ");
+    }
+
     /** Whether the backup has no digest file at all (as backups made before digests were kept). */
     static boolean absent(Path directory) {
         return !Files.exists(directory.resolve(FILE_NAME));

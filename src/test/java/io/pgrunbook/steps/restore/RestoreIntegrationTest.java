@@ -147,11 +147,25 @@ class RestoreIntegrationTest {
     }
 
     @Test
+    void anEditedManifestIsRefusedLikeACorruptFile() throws Exception {
+        Path copy = tmp.resolve("edited").resolve(full.getFileName());
+        copyTree(full, copy);
+        Path mf = copy.resolve("manifest.json");
+        Files.writeString(mf, Files.readString(mf).replaceFirst("\"rows\" : (\\d+)", "\"rows\" : 999999"));
+        RunReport r = restore(source, "path: '" + copy + "', database: " + nameOf(source) + "_edited");
+        assertThat(step(r).status()).isEqualTo(Status.FAIL);
+        assertThat(step(r).message()).contains("fails verification, nothing was restored").contains("does not match its SHA-256");
+    }
+
+    @Test
     void aBackupFromANewerServerExits3() throws Exception {
         Path copy = tmp.resolve("newer").resolve(full.getFileName());
         copyTree(full, copy);
         Path mf = copy.resolve("manifest.json");
-        Files.writeString(mf, Files.readString(mf).replaceFirst("\"server_version\" : \"[^\"]+\"", "\"server_version\" : \"99.1\""));
+        // as an older pgrunbook wrote it (no digest, no server identity), so that the edit is not taken for tampering
+        Files.writeString(mf, Files.readString(mf).replaceFirst("\"server_version\" : \"[^\"]+\"", "\"server_version\" : \"99.1\"")
+                .replaceAll(",?\\s*\"(system_identifier|database_oid)\" : [^,}\\n]+", ""));
+        Files.delete(copy.resolve("manifest.digest"));
         RunReport r = restore(source, "path: '" + copy + "', database: newer_never");
         assertThat(step(r).message()).contains("the backup is from PostgreSQL 99.1").contains("Restore into a server of version 99");
         assertThat(r.exitCode()).isEqualTo(ExitCode.CANNOT_RUN);
