@@ -10,8 +10,32 @@ import picocli.CommandLine.Help.Ansi;
 public final class Cli {
     private Cli() {}
 
+    /** The whole command tree (help, completion scripts, man pages and tests see every command). */
     public static CommandLine create(AppEnvironment app) {
-        CommandLine cmd = new CommandLine(new TopCommand(), new Factory(app));
+        return create(app, null);
+    }
+
+    /**
+     * The command tree for one command line. Building a command's model is reflection over its
+     * annotations, and building all of them was most of a start-up; so only the subcommand the line
+     * names is built. A line that names none (help, a typo that needs suggestions) gets them all, except
+     * one that asks only for the version; so does {@code completion}, whose script lists them all.
+     */
+    public static CommandLine create(AppEnvironment app, String[] args) {
+        Factory factory = new Factory(app);
+        CommandLine cmd = new CommandLine(new TopCommand(), factory);
+        Class<?> only = args == null ? null : named(args);
+        boolean none = args != null && only == null && args.length > 0
+                && java.util.Arrays.stream(args).allMatch(a -> a.equals("-V") || a.equals("--version"));
+        for (Class<?> c : TopCommand.SUBCOMMANDS) {
+            if (!none && (only == null || c == only)) {
+                try {
+                    cmd.addSubcommand(factory.create(c));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot build command " + c.getSimpleName(), e);
+                }
+            }
+        }
         Ansi ansi = app.colorAllowed() ? Ansi.ON : Ansi.OFF;
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(ansi));
         cmd.setExecutionExceptionHandler(new ErrorHandler());
@@ -21,6 +45,23 @@ public final class Cli {
         cmd.getCommandSpec().exitCodeOnExecutionException(ExitCode.INTERNAL.code());
         HelpLayout.apply(cmd);
         return cmd;
+    }
+
+    /** The subcommand class the first word that is not an option names, or null. */
+    private static Class<?> named(String[] args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> c : TopCommand.SUBCOMMANDS) {
+                String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+                if (name.equals(a)) {
+                    return c == CompletionCommand.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     /** Gives commands that want it the process environment; everything else is built as picocli would. */

@@ -5,6 +5,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(Cli.create(AppEnvironment.system()).execute(args));
+        System.exit(Cli.create(AppEnvironment.system(), args).execute(args));
     }
 }

@@ -18,12 +18,14 @@ import picocli.CommandLine.Spec;
             "",
             "Start with: pgrunbook run runbooks/health.yaml --sandbox",
             "       or: pgrunbook plan runbooks/health.yaml   (what would run, connecting to nothing)"},
-        subcommands = {RunCommand.class, PlanCommand.class, ValidateShardsCommand.class, ShardMoveCommand.class, RebalanceCommand.class, BackupCommand.class, VerifyBackupCommand.class, RestoreCommand.class, MigrateCommand.class, TtlSweepCommand.class, LoadtestCommand.class, SandboxCommand.class, TypesCommand.class, CompletionCommand.class},
         footerHeading = "%nConnections:%n",
         footer = {"postgres:// URIs, libpq 'host=... dbname=...' strings and jdbc:postgresql:// URLs; PGHOST, PGPORT, "
                 + "PGDATABASE, PGUSER, PGPASSWORD, PGSERVICE, ~/.pgpass and pg_service.conf work as with psql. "
                 + "Passwords are never printed."})
 final class TopCommand implements Runnable {
+    /** The subcommands, in the order --help lists them; Cli registers them (all, or only the one a command line names). */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(RunCommand.class, PlanCommand.class, ValidateShardsCommand.class, ShardMoveCommand.class, RebalanceCommand.class, BackupCommand.class, VerifyBackupCommand.class, RestoreCommand.class, MigrateCommand.class, TtlSweepCommand.class, LoadtestCommand.class, SandboxCommand.class, TypesCommand.class, CompletionCommand.class);
+
     @Spec
     CommandSpec spec;
 
