@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure this machine can build and test pgrunbook: a JDK >= 17, Maven, the PostgreSQL
 # server (initdb, pg_ctl) plus pg_dump and psql, PgBouncer (the pooler tests put it in front of the
-# test server) and pgBackRest (the PITR tests drill a real stanza). Installs what is missing with apt-get; prints
+# test server), pgBackRest (the PITR tests drill a real stanza) and openssl (the TLS tests' CA). Installs what is missing with apt-get; prints
 # nothing when everything is already here, so it is cheap to run before every build.
 set -euo pipefail
 
@@ -53,6 +53,10 @@ fi
 if ! have pgbackrest; then
   missing_packages+=(pgbackrest)
 fi
+# The TLS tests make a certificate authority at run time.
+if ! have openssl; then
+  missing_packages+=(openssl)
+fi
 
 if [[ ${#missing_packages[@]} -eq 0 ]]; then
   exit 0
@@ -95,6 +99,7 @@ if ! have pgbouncer && [[ ! -x /usr/sbin/pgbouncer ]]; then
   echo "ensure-deps: pgbouncer still not found after installing pgbouncer." >&2; exit 1
 fi
 have pgbackrest || { echo "ensure-deps: pgbackrest still not found after installing pgbackrest." >&2; exit 1; }
+have openssl || { echo "ensure-deps: openssl still not found after installing openssl." >&2; exit 1; }
 if ! have_postgres; then
   echo "ensure-deps: PostgreSQL initdb/pg_ctl/pg_dump/psql still not found after installing postgresql." >&2
   exit 1
