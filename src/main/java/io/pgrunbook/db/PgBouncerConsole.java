@@ -54,7 +54,7 @@ public final class PgBouncerConsole {
         try {
             out = Files.createTempFile("pgrunbook-console-", ".out");
             err = Files.createTempFile("pgrunbook-console-", ".err");
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = ChildProcesses.start(builder.redirectOutput(out.toFile()).redirectError(err.toFile()));
             if (!process.waitFor(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new java.sql.SQLException("PgBouncer's admin console did not answer SHOW " + what + " within "
@@ -123,28 +123,10 @@ public final class PgBouncerConsole {
         return rows;
     }
 
+    // the shared child-tool environment (TLS and every other setting), pointed at the console
     private static void environment(ConnectionSpec spec, Map<String, String> env, Duration timeout) {
-        for (String key : List.copyOf(env.keySet())) {
-            if (key.startsWith("PG")) {
-                env.remove(key);
-            }
-        }
-        env.put("PGHOST", spec.hosts().get(0));
-        env.put("PGPORT", String.valueOf(spec.ports().get(0)));
-        env.put("PGUSER", spec.user());
-        env.put("PGDATABASE", DATABASE);
-        env.put("PGAPPNAME", spec.applicationName());
+        ChildProcesses.applyConnection(env, spec.withDatabase(DATABASE));
         env.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, timeout.toSeconds())));
-        spec.password().ifPresent(p -> env.put("PGPASSWORD", p));
-        spec.libpq().forEach((key, value) -> {
-            switch (key) {
-                case "sslmode" -> env.put("PGSSLMODE", value);
-                case "sslrootcert" -> env.put("PGSSLROOTCERT", value);
-                case "sslcert" -> env.put("PGSSLCERT", value);
-                case "sslkey" -> env.put("PGSSLKEY", value);
-                default -> { }
-            }
-        });
     }
 
     private static void deleteQuietly(Path file) {

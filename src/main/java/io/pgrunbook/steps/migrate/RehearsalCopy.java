@@ -1,9 +1,9 @@
 package io.pgrunbook.steps.migrate;
 
 import io.pgrunbook.db.ConnectionSpec;
-import io.pgrunbook.db.PgBinaries;
 import io.pgrunbook.db.Sandbox;
 import io.pgrunbook.error.PgRunbookException;
+import io.pgrunbook.steps.backup.PgTool;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -79,35 +79,17 @@ final class RehearsalCopy {
         }
     }
 
+    /** Through the shared child-tool layer: every connection setting in pg_dump's environment, the name never reinterpreted. */
     private static void dumpSchema(ConnectionSpec target, Path file, Path work) {
-        Path pgDump = PgBinaries.locate().tool("pg_dump");
-        List<String> command = new ArrayList<>(List.of(pgDump.toString(), "--schema-only", "--no-owner", "--no-privileges", "-f", file.toString()));
-        if (!target.hosts().isEmpty()) {
-            command.addAll(List.of("-h", target.hosts().get(0)));
-        }
-        if (!target.ports().isEmpty()) {
-            command.addAll(List.of("-p", String.valueOf(target.ports().get(0))));
-        }
-        if (target.user() != null) {
-            command.addAll(List.of("-U", target.user()));
-        }
-        command.addAll(List.of("-d", target.database()));
-        Path log = work.resolve("pg_dump.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        target.password().ifPresent(p -> builder.environment().put("PGPASSWORD", p));
-        builder.environment().put("PGCONNECT_TIMEOUT", "10");
+        PgTool pgDump = PgTool.find("pg_dump", null);
+        List<String> args = new ArrayList<>(List.of("--schema-only", "--no-owner", "--no-privileges", "--file=" + file));
+        args.addAll(PgTool.connectionArgs(target, target.database()));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DUMP_TIMEOUT_MINUTES);
         try {
-            Process p = builder.start();
-            if (!p.waitFor(DUMP_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw PgRunbookException.cannotRun("pg_dump --schema-only of the target took over " + DUMP_TIMEOUT_MINUTES + " minutes; nothing was rehearsed");
-            }
-            if (p.exitValue() != 0) {
-                throw PgRunbookException.cannotRun("pg_dump --schema-only of the target failed (exit " + p.exitValue() + "): "
-                        + Files.readString(log).strip() + "; nothing was rehearsed");
-            }
+            pgDump.run(args, target, work.resolve("pg_dump.log"), () -> System.nanoTime() > deadline);
         } catch (IOException e) {
-            throw PgRunbookException.cannotRun("cannot run " + pgDump + ": " + e.getMessage());
+            String why = System.nanoTime() > deadline ? "took over " + DUMP_TIMEOUT_MINUTES + " minutes" : "failed: " + e.getMessage();
+            throw PgRunbookException.cannotRun("pg_dump --schema-only of the target " + why + "; nothing was rehearsed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw PgRunbookException.cannotRun("interrupted while dumping the target's schema");
