@@ -268,7 +268,7 @@ public final class RunbookLoader {
         return "a string";
     }
 
-    private static Map<String, TargetSpec> targets(NodeTuple tuple, YamlReader yaml) {
+    private Map<String, TargetSpec> targets(NodeTuple tuple, YamlReader yaml) {
         Map<String, TargetSpec> targets = new LinkedHashMap<>();
         if (tuple == null) {
             targets.put(IMPLICIT_TARGET, new TargetSpec(IMPLICIT_TARGET, "", TargetSpec.DEFAULT_POOL_MIN,
@@ -324,9 +324,9 @@ public final class RunbookLoader {
     }
 
     /** A connection string that cannot be read (an unknown keyword, a bad port) is reported where it is written. */
-    private static void requireReadable(String connection, String target, Node urlNode, YamlReader yaml) {
-        // blank: from --db or PG*; an ${env:} left as written (plans only) is read when a run resolves it
-        if (connection.isBlank() || connection.contains("${env:")) {
+    private void requireReadable(String connection, String target, Node urlNode, YamlReader yaml) {
+        // blank: from --db or PG*; an ${env:} a plan left as written is read when a run resolves it
+        if (connection.isBlank() || (keepUnsetEnv && connection.contains("${env:"))) {
             return;
         }
         try {

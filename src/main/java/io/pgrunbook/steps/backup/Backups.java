@@ -37,12 +37,9 @@ public final class Backups {
             return problems;
         }
         problems.addAll(FileCheck.check(backup, manifest, jobs));
-        // The manifest's own digest, as verify-backup checks it: a backup from before digests (no
-        // database_oid either) is let through on its files' checksums; an HMAC needs its key, which
-        // verify-backup takes, so a signed manifest is checked there.
-        String digest = ManifestDigest.check(backup, null);
-        boolean legacy = ManifestDigest.absent(backup) && manifest.databaseOid() == null;
-        if (digest != null && !legacy && !ManifestDigest.signed(backup)) {
+        // The manifest's own digest, as verify-backup checks it; an HMAC needs its key, which verify-backup takes.
+        String digest = ManifestDigest.verdict(backup, manifest, null, false).problem();
+        if (digest != null) {
             problems.add(digest);
         }
         if (problems.isEmpty()) {

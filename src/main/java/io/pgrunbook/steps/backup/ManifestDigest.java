@@ -38,6 +38,29 @@ final class ManifestDigest {
         }
     }
 
+    /**
+     * What verification makes of the manifest's digest: a problem (the backup fails), or a warning for
+     * a backup written before digests were kept (no digest and no database_oid either): without a key
+     * a plain digest proves only that nothing was damaged, which the files' own checksums also show.
+     */
+    record Verdict(String problem, String warning) {}
+
+    /** @param key the HMAC key, or null; with {@code signedNeedsKey} false a signed manifest is left to verify-backup */
+    static Verdict verdict(Path directory, BackupManifest manifest, byte[] key, boolean signedNeedsKey) throws IOException {
+        String problem = check(directory, key);
+        if (problem == null) {
+            return new Verdict(null, null);
+        }
+        if (key == null && manifest.databaseOid() == null && absent(directory)) {
+            return new Verdict(null, "its manifest was written before pgrunbook kept manifest digests, so the manifest itself cannot be "
+                    + "proved unedited (the files still match it): take a new backup");
+        }
+        if (!signedNeedsKey && key == null && signed(directory)) {
+            return new Verdict(null, null);
+        }
+        return new Verdict(problem, null);
+    }
+
     /** Whether the manifest's digest is an HMAC (made with a key). */
     static boolean signed(Path directory) throws IOException {
         Path file = directory.resolve(FILE_NAME);

@@ -143,16 +143,10 @@ public final class VerifyBackupStep implements StepType {
                     + "(pgrunbook verify-backup chooses it by itself)", List.of(), manifest);
         }
         List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
-        byte[] key = ManifestDigest.readKey((String) w.get("manifest_key_file"));
-        String digest = ManifestDigest.check(backup, key);
-        // A backup written before pgrunbook kept digests (its manifest has no database_oid either) is not
-        // failed for lacking one: without a key a plain digest proves only that nothing was damaged, which
-        // the files' own checksums also show. It is a warning to take a new backup; with a key it fails.
-        String legacy = digest != null && key == null && manifest.databaseOid() == null && ManifestDigest.absent(backup)
-                ? "its manifest was written before pgrunbook kept manifest digests, so the manifest itself cannot be proved "
-                        + "unedited (the files still match it): take a new backup" : null;
-        if (digest != null && legacy == null) {
-            problems.add(digest);
+        ManifestDigest.Verdict digest = ManifestDigest.verdict(backup, manifest, ManifestDigest.readKey((String) w.get("manifest_key_file")), true);
+        String legacy = digest.warning();
+        if (digest.problem() != null) {
+            problems.add(digest.problem());
         }
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
             problems.add("the backup is empty: its manifest lists no " + (manifest.files().isEmpty() ? "files" : "tables"));
