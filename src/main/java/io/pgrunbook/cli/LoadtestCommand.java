@@ -108,7 +108,8 @@ final class LoadtestCommand implements Callable<Integer> {
         options.put("html_report", html);
         options.put("baseline", baseline);
         options.put("baseline_tolerance", baselineTolerance);
-        var declared = load(invocation, vars.sets).vars().keySet();
+        var loaded = load(invocation, vars.sets);
+        var declared = loaded.vars().keySet();
         Map<String, String> sets = new LinkedHashMap<>(vars.sets);
         Map<String, Object> direct = new LinkedHashMap<>();
         options.forEach((name, value) -> {
@@ -118,7 +119,8 @@ final class LoadtestCommand implements Callable<Integer> {
                 direct.put(name.equals("histogram_out") ? "histogram_log" : name, value);
             }
         });
-        var runbook = LoadtestOverrides.apply(load(invocation, sets), direct);
+        // read again only when an option sets a variable (variables are expanded as the file is read)
+        var runbook = LoadtestOverrides.apply(sets.equals(vars.sets) ? loaded : load(invocation, sets), direct);
         if (dryRun) {
             return invocation.plan(invocation.withOverrides(runbook), lock);
         }
