@@ -53,6 +53,10 @@ fi
 if ! have pgbackrest; then
   missing_packages+=(pgbackrest)
 fi
+# The interrupt tests signal a real pgrunbook with kill(1) (procps; bash's builtin does not count).
+if [[ ! -x /bin/kill && ! -x /usr/bin/kill ]]; then
+  missing_packages+=(procps)
+fi
 # The TLS tests make a certificate authority at run time.
 if ! have openssl; then
   missing_packages+=(openssl)
@@ -100,6 +104,7 @@ if ! have pgbouncer && [[ ! -x /usr/sbin/pgbouncer ]]; then
 fi
 have pgbackrest || { echo "ensure-deps: pgbackrest still not found after installing pgbackrest." >&2; exit 1; }
 have openssl || { echo "ensure-deps: openssl still not found after installing openssl." >&2; exit 1; }
+[[ -x /bin/kill || -x /usr/bin/kill ]] || { echo "ensure-deps: kill still not found after installing procps." >&2; exit 1; }
 if ! have_postgres; then
   echo "ensure-deps: PostgreSQL initdb/pg_ctl/pg_dump/psql still not found after installing postgresql." >&2
   exit 1

@@ -159,7 +159,7 @@ public final class BackupStep implements StepType {
 
     /** Checks the free space before any work: the estimate plus 15 %. */
     static void requireSpace(Path root, long estimate) throws IOException {
-        long usable = Files.getFileStore(root).getUsableSpace();
+        long usable = root.toFile().getUsableSpace(); // statvfs: unlike a FileStore it needs no entry in the mount table (a chroot has none)
         long needed = (long) Math.ceil(estimate * SPACE_MARGIN);
         if (usable < needed) {
             throw PgRunbookException.cannotRun("not enough free space in " + root + ": " + bytes(usable) + " free, need "

@@ -115,7 +115,7 @@ final class NativeDrillSource implements DrillSource {
                 into, TAR_TIMEOUT);
         if (!r.succeeded()) {
             // On a full disk tar's own complaint may be lost with the rest (its output is captured on the same disk).
-            long free = Files.getFileStore(into).getUsableSpace();
+            long free = into.toFile().getUsableSpace(); // statvfs, no mount-table lookup
             throw new IOException("extracting " + tar + " failed: " + (free < 1 << 20 ? "No space left on device in " + into + " ("
                     + free + " bytes free). " : "") + r.output().strip());
         }

@@ -96,7 +96,7 @@ final class PitrDrill {
     /** The restored data directory needs about the cluster's size in the temporary directory (seed 002: size + 15 %). */
     private void checkSpace() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        long usable = Files.getFileStore(tmp).getUsableSpace();
+        long usable = tmp.toFile().getUsableSpace(); // statvfs, no mount-table lookup
         long needed = (long) Math.ceil(source.estimatedSize() * 1.15);
         if (usable < needed) {
             row("the drill has the disk space it needs", BackupToolkit.bytes(usable) + " free in " + tmp + ", the restored cluster needs "
