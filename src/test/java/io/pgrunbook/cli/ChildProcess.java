@@ -20,8 +20,32 @@ final class ChildProcess {
         this.stderr = stderr;
     }
 
+    /**
+     * A test suite started in the background by a non-interactive shell inherits SIGINT as ignored,
+     * and a JVM leaves an ignored SIGINT ignored: the child would not see the Ctrl-C the tests send.
+     * coreutils' env (8.31+) puts the default dispositions back, as a terminal session has them; the
+     * same pid then runs java (env execs it).
+     */
+    private static final List<String> RESET_SIGNALS = resetSignals();
+
+    private static List<String> resetSignals() {
+        List<String> prefix = List.of("/usr/bin/env", "--default-signal=INT,QUIT,HUP,TERM");
+        try {
+            List<String> probe = new ArrayList<>(prefix);
+            probe.add("true");
+            Process p = new ProcessBuilder(probe).start();
+            return p.waitFor() == 0 ? prefix : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     static ChildProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(RESET_SIGNALS);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "stdout", ".txt");
