@@ -126,6 +126,7 @@ public final class PgBouncerConsole {
     // the shared child-tool environment (TLS and every other setting), pointed at the console
     private static void environment(ConnectionSpec spec, Map<String, String> env, Duration timeout) {
         ChildProcesses.applyConnection(env, spec.withDatabase(DATABASE));
+        env.remove("PGOPTIONS"); // server options are for PostgreSQL; the console refuses a startup parameter it does not know
         env.put("PGCONNECT_TIMEOUT", String.valueOf(Math.max(2, timeout.toSeconds())));
     }
 
