@@ -116,7 +116,7 @@ final class ArchiveScanner {
 
     static Scanned scan(Path root, Path file) throws IOException {
         String name = file.getFileName().toString();
-        MessageDigest digest = sha256();
+        MessageDigest digest = newSha256();
         long rows = -1;
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
              DigestInputStream hashed = new DigestInputStream(raw, digest)) {
@@ -135,7 +135,7 @@ final class ArchiveScanner {
 
     /** The file's SHA-256, nothing else. */
     static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = newSha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[BUFFER];
             int n;
@@ -151,38 +151,15 @@ final class ArchiveScanner {
         return name.matches("\\d+\\.dat(\\.gz)?") || name.matches(".+\\.copy(\\.gz)?");
     }
 
-    /**
-     * Lines of COPY text up to the end marker "\." (pg_dump's data files end with one; COPY TO STDOUT
-     * output has none). A row is one line: COPY text escapes newlines in values as \n, and a value
-     * can never be the line "\." because backslashes are doubled.
-     */
+    /** Lines of COPY text up to the end marker "\\." (see {@link CopyRowCounter}). */
     static long countCopyRows(InputStream in) throws IOException {
         byte[] buf = new byte[BUFFER];
-        long lines = 0;
-        int lineLength = 0;
-        boolean lineIsMarker = false;
+        CopyRowCounter counter = new CopyRowCounter();
         int n;
-        while ((n = in.read(buf)) != -1) {
-            for (int i = 0; i < n; i++) {
-                byte b = buf[i];
-                if (b == '\n') {
-                    if (lineLength == 2 && lineIsMarker) {
-                        return lines;
-                    }
-                    lines++;
-                    lineLength = 0;
-                    lineIsMarker = false;
-                } else {
-                    if (lineLength == 0) {
-                        lineIsMarker = b == '\\';
-                    } else if (lineLength == 1) {
-                        lineIsMarker = lineIsMarker && b == '.';
-                    }
-                    lineLength++;
-                }
-            }
+        while (!counter.ended() && (n = in.read(buf)) != -1) {
+            counter.feed(buf, 0, n);
         }
-        return lineLength > 0 ? lines + 1 : lines;
+        return counter.rows();
     }
 
     private static InputStream nonClosing(InputStream in) {
@@ -194,7 +171,7 @@ final class ArchiveScanner {
         };
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -103,6 +103,7 @@ final class Dump {
         Files.createDirectory(partial);
         PartialOwner.claim(partial);
         Path log = Files.createTempFile("pgrunbook-backup-", ".log");
+        DumpFollower follower = null;
         try {
             String archive;
             List<BackupManifest.TableEntry> tables;
@@ -114,20 +115,32 @@ final class Dump {
                 List<String> args = pgDumpArgs(o, prelude.include(), prelude.exclude(), partial);
                 args.add("--lock-wait-timeout=" + Math.max(1, context.step().lockTimeout().toMillis()));
                 args.addAll(PgTool.connectionArgs(context.connectionSpec(), context.server().database()));
+                // The manifest's hashes and counts are taken as pg_dump writes, not in a pass after it.
+                // (The custom format's file is rewritten at its start when pg_dump ends: it is hashed after.)
+                follower = archive.equals(CUSTOM_ARCHIVE) ? null : DumpFollower.directory(partial, o.jobs());
                 pgDump.run(args, context.connectionSpec(), log, context::isCancelled, child -> PartialOwner.addChild(partial, child));
+                if (follower != null) {
+                    follower.writerExited();
+                }
                 tables = null;
             }
             PartialOwner.release(partial);
-            requireDumpedDatabase(partial.resolve(archive), log);
-            t = phase("pg_dump", t);
+            List<String> toc = requireDumpedDatabase(partial.resolve(archive), log);
+            t = phase(follower == null ? "pg_dump" : "pg_dump, hashing and counting its files as written", t);
             if (pgDumpall != null) {
                 Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, log, context::isCancelled);
                 t = phase("pg_dumpall --globals-only", t);
             }
-            List<ArchiveScanner.Scanned> scanned = ArchiveScanner.scan(partial, o.jobs());
-            t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
+            List<ArchiveScanner.Scanned> scanned;
+            if (follower == null) {
+                scanned = ArchiveScanner.scan(partial, o.jobs());
+                t = phase("hash and count " + scanned.size() + " files on " + o.jobs() + " threads", t);
+            } else {
+                scanned = follower.finish();
+                t = phase("the rest of the " + scanned.size() + " files", t);
+            }
             if (tables == null) {
-                tables = dumpedTables(partial.resolve(archive), scanned, log);
+                tables = dumpedTables(toc, scanned, partial.resolve(archive), log);
                 t = phase("table of contents and table names", t);
             }
             Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
@@ -147,9 +160,15 @@ final class Dump {
             phase("sync, manifest and rename", t);
             return new Result(complete, manifest, Duration.between(start, Instant.now()));
         } catch (Exception | Error e) {
+            if (follower != null) {
+                follower.close();
+            }
             removePartial(partial, e);
             throw e;
         } finally {
+            if (follower != null) {
+                follower.close();
+            }
             Files.deleteIfExists(log);
         }
     }
@@ -218,13 +237,11 @@ final class Dump {
 
     /**
      * The tables in the archive (its TOC, read by pg_restore --list) with the rows of each: counted
-     * from the directory format's data files during the hashing pass, or for the custom format by
+     * from the directory format's data files as pg_dump wrote them, or for the custom format by
      * reading the archive's data once through pg_restore.
      */
-    private List<BackupManifest.TableEntry> dumpedTables(Path archive, List<ArchiveScanner.Scanned> scanned, Path log)
+    private List<BackupManifest.TableEntry> dumpedTables(List<String> toc, List<ArchiveScanner.Scanned> scanned, Path archive, Path log)
             throws IOException, InterruptedException, SQLException {
-        List<String> toc = pgRestore.read(List.of("--list", archive.toString()), log,
-                in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
         ArchiveToc.Tables entries = ArchiveToc.read(toc);
         Map<Long, Long> dataIdToOid = entries.dataIdToOid();
         Map<Long, String> tocNames = entries.tables();
@@ -261,16 +278,17 @@ final class Dump {
 
     /**
      * The archive names the database pg_dump connected to (its TOC header): it must be the one asked
-     * for, or the backup would PASS with another database's contents.
+     * for, or the backup would PASS with another database's contents. Returns the TOC (pg_restore --list).
      */
-    private void requireDumpedDatabase(Path archive, Path log) throws IOException, InterruptedException {
+    private List<String> requireDumpedDatabase(Path archive, Path log) throws IOException, InterruptedException {
         String asked = context.server().database();
-        String dumped = pgRestore.read(List.of("--list", archive.toString()), log, in -> new BufferedReader(
-                new InputStreamReader(in, StandardCharsets.UTF_8)).lines().map(DUMPED_DATABASE::matcher).filter(Matcher::matches)
-                .map(m -> m.group(1)).findFirst().orElse(null));
+        List<String> toc = pgRestore.read(List.of("--list", archive.toString()), log,
+                in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+        String dumped = toc.stream().map(DUMPED_DATABASE::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst().orElse(null);
         if (dumped != null && !dumped.equals(asked)) {
             throw new IOException("pg_dump dumped database '" + dumped + "', not the asked '" + asked + "'; nothing was kept");
         }
+        return toc;
     }
 
     /** Schema and name of each dumped table by OID, from the catalog (the TOC's text is ambiguous with spaces). */
