@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 import org.postgresql.PGConnection;
 
@@ -34,6 +35,8 @@ import org.postgresql.PGConnection;
 final class RestoreDrill {
     record Outcome(List<List<Object>> rows, List<String> problems, Duration restoreTime, String summary) {}
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreDrill.class);
+
     private final StepContext context;
     private final PgTool pgRestore;
     private final Path backup;
@@ -43,6 +46,7 @@ final class RestoreDrill {
     private final List<String> checks;
     private final List<String> notes = new ArrayList<>();
     private boolean amcheck = true;
+    private BooleanSupplier stop = () -> false;
 
     RestoreDrill(StepContext context, PgTool pgRestore, Path backup, BackupManifest manifest, String drillDb, int jobs, List<String> checks) {
         this.context = context;
@@ -60,8 +64,20 @@ final class RestoreDrill {
         return this;
     }
 
+    /** Also stop (as on cancellation) when {@code stop} turns true: level 1 found a corrupt file meanwhile. */
+    RestoreDrill withStop(BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    private boolean stopped() {
+        return context.isCancelled() || stop.getAsBoolean();
+    }
+
     Outcome run() throws Exception {
+        long t = System.nanoTime();
         createScratch();
+        t = phase("create scratch database", t);
         List<String> problems = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         Duration restoreTime = Duration.ZERO;
@@ -74,17 +90,22 @@ final class RestoreDrill {
                 return new Outcome(rows, problems, Duration.between(start, Instant.now()), "restore failed");
             }
             restoreTime = Duration.between(start, Instant.now());
+            t = phase("globals and pg_restore", t);
             try (Connection c = DriverManager.getConnection(scratchUrl(), context.connectionSpec().properties())) {
                 compareCounts(c, rows, problems);
+                t = phase("count " + rows.size() + " tables", t);
                 compareObjects(c, problems);
                 runChecks(c, problems);
+                t = phase("objects and checks", t);
             }
             if (amcheck) {
                 notes.add(Amcheck.run(pgRestore.program().resolveSibling("pg_amcheck"), context.connectionSpec(), drillDb, jobs, true,
-                        context::isCancelled, problems));
+                        this::stopped, problems));
+                t = phase("pg_amcheck", t);
             }
         } finally {
             dropScratch(problems);
+            phase("drop scratch database", t);
         }
         long tables = rows.size();
         int outside = OutsideForeignKeys.recorded(manifest).size();
@@ -95,6 +116,12 @@ final class RestoreDrill {
                         + "(the scratch database has no table for them to reference)")
                 + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return new Outcome(rows, problems, restoreTime, summary);
+    }
+
+    private static long phase(String what, long since) {
+        long now = System.nanoTime();
+        LOG.debug("verify-backup drill: {} took {} ms", what, (now - since) / 1_000_000);
+        return now;
     }
 
     private void createScratch() throws SQLException {
@@ -153,13 +180,13 @@ final class RestoreDrill {
                     args.add("--use-list=" + useList);
                 }
                 args.add(archive.toString());
-                pgRestore.run(args, spec, log, context::isCancelled);
+                pgRestore.run(args, spec, log, this::stopped);
                 return;
             }
             // A tenant backup: tables first, then its rows, then indexes and constraints over them.
             List<String> pre = new ArrayList<>(common);
             pre.addAll(List.of("--section=pre-data", archive.toString()));
-            pgRestore.run(pre, spec, log, context::isCancelled);
+            pgRestore.run(pre, spec, log, this::stopped);
             try (Connection c = DriverManager.getConnection(scratchUrl(), spec.properties())) {
                 for (BackupManifest.TableEntry t : manifest.tables()) {
                     String copy = format(c, BackupSql.COPY_IN, t.schema(), t.name());
@@ -170,7 +197,7 @@ final class RestoreDrill {
             }
             List<String> post = new ArrayList<>(common);
             post.addAll(List.of("--section=post-data", "--jobs=" + jobs, archive.toString()));
-            pgRestore.run(post, spec, log, context::isCancelled);
+            pgRestore.run(post, spec, log, this::stopped);
         } finally {
             Files.deleteIfExists(log);
             if (useList != null) {

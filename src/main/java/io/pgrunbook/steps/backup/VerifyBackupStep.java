@@ -12,6 +12,7 @@ import io.pgrunbook.runbook.Problems;
 import io.pgrunbook.runbook.Step;
 import io.pgrunbook.runbook.ValueKind;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code type: verify-backup}: level 1 checks the manifest, every file's size and SHA-256, and that
@@ -28,6 +31,7 @@ import java.util.Set;
  * the given checks, and drops the scratch database whatever happened. Any mismatch is a FAIL.
  */
 public final class VerifyBackupStep implements StepType {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VerifyBackupStep.class);
 
     @Override
     public String name() {
@@ -142,16 +146,81 @@ public final class VerifyBackupStep implements StepType {
             return fail(backup + " is a physical (pg_basebackup) backup: verify it with type pitr.verify "
                     + "(pgrunbook verify-backup chooses it by itself)", List.of(), manifest);
         }
-        List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, BackupOptions.integer(w, "jobs", 2)));
+        int jobs = BackupOptions.integer(w, "jobs", 2);
+        boolean drillOn = !Boolean.FALSE.equals(w.get("drill"));
         ManifestDigest.Verdict digest = ManifestDigest.verdict(backup, manifest, ManifestDigest.readKey((String) w.get("manifest_key_file")), true);
         String legacy = digest.warning();
+        Duration age = Duration.between(Instant.parse(manifest.finishedAt()), Instant.now());
+        // With the drill, the files' hashes are checked while it restores (below); without it, or when
+        // anything is already wrong, here, so that a failure names every problem as it always has.
+        long t = System.nanoTime();
+        List<String> problems = levelOne(backup, manifest, w, pgRestore, jobs, !drillOn, digest, age);
+        if (drillOn && !problems.isEmpty()) {
+            problems = levelOne(backup, manifest, w, pgRestore, jobs, true, digest, age);
+        }
+        LOG.debug("verify-backup: level 1 ({} files{}) took {} ms", manifest.files().size(), drillOn ? ", hashes during the drill" : "",
+                (System.nanoTime() - t) / 1_000_000);
+        if (!problems.isEmpty()) {
+            return levelOneFailed(backup, problems, manifest);
+        }
+        List<Metric> metrics = new ArrayList<>(List.of(
+                Metric.gauge("pgrunbook_backup_age_seconds", "Age of the verified backup", labels(manifest), age.toSeconds())));
+        Status passed = legacy == null ? Status.PASS : Status.WARN;
+        String also = legacy == null ? "" : "; but " + legacy;
+        if (Boolean.FALSE.equals(w.get("drill"))) {
+            return StepOutcome.verdict(passed, backup + ": level 1 passed: " + manifest.files().size()
+                    + " files match the manifest, pg_restore reads the archive (no restore drill)" + also, Evidence.none())
+                    .withMetrics(withSuccess(metrics, manifest));
+        }
+        CompletableFuture<List<String>> hashes = CompletableFuture.supplyAsync(() -> {
+            try {
+                return FileCheck.check(backup, manifest, jobs);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, r -> {
+            Thread thread = new Thread(r, "pgrunbook-verify-hashes");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        RestoreDrill.Outcome drill;
+        try {
+            drill = new RestoreDrill(context, pgRestore, backup, manifest, (String) w.get("drill_db"), jobs, BackupOptions.strings(w, "checks"))
+                    .withAmcheck(!Boolean.FALSE.equals(w.get("amcheck")))
+                    .withStop(() -> hashes.isCompletedExceptionally() || hashes.isDone() && !hashes.join().isEmpty()).run();
+        } catch (Exception e) {
+            List<String> corrupt = awaitHashes(hashes);
+            if (!corrupt.isEmpty()) {
+                return levelOneFailed(backup, corrupt, manifest);
+            }
+            throw e;
+        }
+        // A corrupt file stops the drill early, and the verdict is level 1's, exactly as when level 1 ran first.
+        List<String> corrupt = awaitHashes(hashes);
+        if (!corrupt.isEmpty()) {
+            return levelOneFailed(backup, corrupt, manifest);
+        }
+        metrics.add(Metric.gauge("pgrunbook_backup_restore_seconds", "Restore time of the last drill (the measured RTO)",
+                labels(manifest), drill.restoreTime().toMillis() / 1000.0));
+        Evidence evidence = new Evidence("row counts equal to the manifest", drill.summary(), List.of("table", "rows_in_manifest", "rows_restored", "status"),
+                drill.rows(), drill.rows().size());
+        if (!drill.problems().isEmpty()) {
+            return StepOutcome.verdict(Status.FAIL, backup + ": restore drill failed: " + String.join("; ", drill.problems()), evidence)
+                    .withMetrics(metrics);
+        }
+        return StepOutcome.verdict(passed, backup + ": " + drill.summary() + also, evidence).withMetrics(withSuccess(metrics, manifest));
+    }
+
+    /** Level 1's problems, in the order they have always been listed; {@code hash}: also every file's SHA-256. */
+    private static List<String> levelOne(Path backup, BackupManifest manifest, Map<String, Object> w, PgTool pgRestore, int jobs,
+            boolean hash, ManifestDigest.Verdict digest, Duration age) throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>(FileCheck.check(backup, manifest, jobs, hash));
         if (digest.problem() != null) {
             problems.add(digest.problem());
         }
         if (manifest.files().isEmpty() || (manifest.tables().isEmpty() && !Boolean.TRUE.equals(manifest.options().get("schema_only")))) {
             problems.add("the backup is empty: its manifest lists no " + (manifest.files().isEmpty() ? "files" : "tables"));
         }
-        Duration age = Duration.between(Instant.parse(manifest.finishedAt()), Instant.now());
         Duration maxAge = (Duration) w.get("max_age");
         if (maxAge != null && age.compareTo(maxAge) > 0) {
             problems.add("the backup is too old: it finished " + age.toHours() + "h" + age.toMinutesPart() + "m ago (" + manifest.finishedAt()
@@ -163,30 +232,25 @@ public final class VerifyBackupStep implements StepType {
                 problems.add(listing);
             }
         }
-        if (!problems.isEmpty()) {
-            return fail(backup + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ": " + problems.get(0), problems, manifest);
+        return problems;
+    }
+
+    private static StepOutcome levelOneFailed(Path backup, List<String> problems, BackupManifest manifest) {
+        return fail(backup + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ": " + problems.get(0), problems, manifest);
+    }
+
+    private static List<String> awaitHashes(CompletableFuture<List<String>> hashes) throws IOException, InterruptedException {
+        try {
+            return hashes.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
         }
-        List<Metric> metrics = new ArrayList<>(List.of(
-                Metric.gauge("pgrunbook_backup_age_seconds", "Age of the verified backup", labels(manifest), age.toSeconds())));
-        Status passed = legacy == null ? Status.PASS : Status.WARN;
-        String also = legacy == null ? "" : "; but " + legacy;
-        if (Boolean.FALSE.equals(w.get("drill"))) {
-            return StepOutcome.verdict(passed, backup + ": level 1 passed: " + manifest.files().size()
-                    + " files match the manifest, pg_restore reads the archive (no restore drill)" + also, Evidence.none())
-                    .withMetrics(withSuccess(metrics, manifest));
-        }
-        RestoreDrill.Outcome drill = new RestoreDrill(context, pgRestore, backup, manifest,
-                (String) w.get("drill_db"), BackupOptions.integer(w, "jobs", 2), BackupOptions.strings(w, "checks"))
-                .withAmcheck(!Boolean.FALSE.equals(w.get("amcheck"))).run();
-        metrics.add(Metric.gauge("pgrunbook_backup_restore_seconds", "Restore time of the last drill (the measured RTO)",
-                labels(manifest), drill.restoreTime().toMillis() / 1000.0));
-        Evidence evidence = new Evidence("row counts equal to the manifest", drill.summary(), List.of("table", "rows_in_manifest", "rows_restored", "status"),
-                drill.rows(), drill.rows().size());
-        if (!drill.problems().isEmpty()) {
-            return StepOutcome.verdict(Status.FAIL, backup + ": restore drill failed: " + String.join("; ", drill.problems()), evidence)
-                    .withMetrics(metrics);
-        }
-        return StepOutcome.verdict(passed, backup + ": " + drill.summary() + also, evidence).withMetrics(withSuccess(metrics, manifest));
     }
 
     private static List<Metric> withSuccess(List<Metric> metrics, BackupManifest m) {

@@ -133,6 +133,24 @@ class BackupFollowIntegrationTest {
         assertThat(LOG.list).as("not followed").noneMatch(e -> e.getFormattedMessage().contains("archive read once"));
     }
 
+    @Test
+    void aCorruptFileFoundWhileTheDrillRestoresFailsAsLevelOneAndTheScratchDatabaseIsGone() throws Exception {
+        Path backup = backedUp(tmp.resolve("to-corrupt"), "jobs: 2");
+        BackupManifest m = BackupManifest.read(backup);
+        Path data = backup.resolve(file(m, "public.big"));
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[bytes.length - 100] ^= 0x01; // near the end: pg_restore may well get far before the hash is known
+        Files.write(data, bytes);
+        StepResult v = run("name: v\nsteps:\n  - id: v\n    type: verify-backup\n    with: { path: '" + backup + "', drill_db: follow_drill }\n");
+        assertThat(v.status()).isEqualTo(Status.FAIL);
+        assertThat(v.message()).contains(": 1 problem: file " + file(m, "public.big") + " (the rows of public.big) is corrupt");
+        try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname = 'follow_drill'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the scratch database dropped").isZero();
+        }
+    }
+
     private static Path backedUp(Path dir, String with) throws Exception {
         StepResult r = run("name: b\nsteps:\n  - id: b\n    type: backup\n    with: { dir: '" + dir + "', " + with + " }\n");
         assertThat(r.status()).as(r.message()).isEqualTo(Status.PASS);
