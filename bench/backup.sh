@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # pgrunbook backup + verify-backup beside plain pg_dump -Fd -j N and pg_restore -j N + count(*) per
-# table, same server, same run; prints medians of N rounds and ratios.
-#   bench/backup.sh [SIZE_MB=300] [ROUNDS=3] [JOBS=2]
+# table, same server, same run, rounds interleaved so load from elsewhere hits both sides alike.
+# Prints each round's figures, the medians, the ratios (aims: backup <= 1.10x pg_dump at about 1 GB
+# and <= 1.3x at about 100 MB; verify-backup <= 1.10x at about 1 GB), the peak memory (max RSS) of
+# pgrunbook and of the plain tools (GNU time; said so when it is absent), and the load average.
+#   bench/backup.sh [SIZE_MB=300] [ROUNDS=5] [JOBS=2]
+# SIZE_MB is the size of the generated COPY text: 150 gives a database of about 123 MB, 1250 about 1 GB.
+# pgrunbook's figures include its JVM start; its verify-backup is the default drill (restore, counts,
+# objects, pg_amcheck) after level 1 (sizes, SHA-256 of every file, pg_restore --list).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
-SIZE_MB=${1:-300}; ROUNDS=${2:-3}; JOBS=${3:-2}
+SIZE_MB=${1:-300}; ROUNDS=${2:-5}; JOBS=${3:-2}
 export PGRUNBOOK_STATE_DIR=$(mktemp -d)
 WORK=$(mktemp -d)
 URL=$(./pgrunbook sandbox start 2>/dev/null)
 trap './pgrunbook sandbox stop >/dev/null 2>&1 || true; rm -rf "$WORK" "$PGRUNBOOK_STATE_DIR"' EXIT
 BIN=${PGRUNBOOK_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+GNU_TIME=/usr/bin/time
+if [ -x "$GNU_TIME" ] && "$GNU_TIME" -f %M -o /dev/null true 2>/dev/null; then HAVE_TIME=1; else HAVE_TIME=0; fi
 ROWS=$((SIZE_MB * 1024 * 1024 / 200))
 psql -q "$URL" <<SQL
 CREATE TABLE a (id bigint PRIMARY KEY, t text, n numeric);
@@ -19,27 +27,65 @@ INSERT INTO a SELECT g, md5(g::text) || md5((g*7)::text) || md5((g*13)::text), g
 INSERT INTO b SELECT g, g / 3, repeat(md5(g::text), 2) FROM generate_series(1, $ROWS / 2) g;
 ANALYZE;
 SQL
-echo "database: $(psql -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))" "$URL"), rounds $ROUNDS, jobs $JOBS"
-: > "$WORK/pg_dump"; : > "$WORK/pgr_backup"; : > "$WORK/restore"; : > "$WORK/pgr_verify"
-for i in $(seq "$ROUNDS"); do
-  t0=$(now); "$BIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/plain$i" "$URL"; t1=$(now)
-  awk "BEGIN{print $t1-$t0}" >> "$WORK/pg_dump"
-  t0=$(now); ./pgrunbook backup --db "$URL" --dir "$WORK/pgr" -j "$JOBS" -q; t1=$(now)
-  awk "BEGIN{print $t1-$t0}" >> "$WORK/pgr_backup"
+echo "database: $(psql -Atc "SELECT pg_size_pretty(pg_database_size(current_database()))" "$URL"), rounds $ROUNDS, jobs $JOBS, $(nproc) cores"
+[ "$HAVE_TIME" = 1 ] || echo "peak memory not measured: GNU time absent ($GNU_TIME)"
+
+# timed NAME CMD...: runs CMD, appends its seconds to $WORK/NAME and its peak RSS in MB to $WORK/NAME.rss;
+# a failing CMD ends the benchmark with the word FAILED, so a broken tool never yields a figure
+timed() {
+  local name=$1 t0 t1; shift
   t0=$(now)
+  if [ "$HAVE_TIME" = 1 ]; then
+    "$GNU_TIME" -f %M -o "$WORK/rss" "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
+    awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/$name.rss"
+  else
+    "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
+  fi
+  t1=$(now)
+  awk "BEGIN{print $t1-$t0}" >> "$WORK/$name"
+}
+# the plain drill, timed as a whole; pg_restore's own peak is measured, psql's counts around it are not (a few MB each)
+plain_restore() {
+  local t0 t1; t0=$(now)
   psql -q "$URL" -c "CREATE DATABASE plain_restore"
-  "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$WORK/plain$i"
+  if [ "$HAVE_TIME" = 1 ]; then
+    "$GNU_TIME" -f %M -o "$WORK/rss" "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" \
+      || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
+    awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/restore.rss"
+  else
+    "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
+  fi
   for t in a b; do psql -Atc "SELECT count(*) FROM $t" "${URL%/*}/plain_restore" >/dev/null; done
   psql -q "$URL" -c "DROP DATABASE plain_restore"
   t1=$(now); awk "BEGIN{print $t1-$t0}" >> "$WORK/restore"
-  t0=$(now); ./pgrunbook verify-backup --latest "$WORK/pgr" --db "$URL" -j "$JOBS" --yes -q; t1=$(now)
-  awk "BEGIN{print $t1-$t0}" >> "$WORK/pgr_verify"
+}
+last() { tail -1 "$WORK/$1"; }
+mem() { if [ -s "$WORK/$1.rss" ]; then echo "$(tail -1 "$WORK/$1.rss") MB"; else echo "-"; fi; }
+
+./pgrunbook --version >/dev/null # a fresh build makes its class-data archive on first start: not in round 1
+for i in $(seq "$ROUNDS"); do
+  timed pg_dump "$BIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/plain$i" "$URL"
+  timed backup ./pgrunbook backup --db "$URL" --dir "$WORK/pgr" -j "$JOBS" -q
+  plain_restore "$WORK/plain$i"
+  timed verify ./pgrunbook verify-backup --latest "$WORK/pgr" --db "$URL" -j "$JOBS" --yes -q
+  printf 'round %d: pg_dump %6.2f s  backup %6.2f s (%.2fx) | restore+counts %6.2f s  verify-backup %6.2f s (%.2fx) | peak pg_dump %s, backup %s, pg_restore %s, verify %s | %s\n' \
+    "$i" "$(last pg_dump)" "$(last backup)" "$(ratio "$(last backup)" "$(last pg_dump)")" "$(last restore)" "$(last verify)" \
+    "$(ratio "$(last verify)" "$(last restore)")" "$(mem pg_dump)" "$(mem backup)" "$(mem restore)" "$(mem verify)" "$(loadavg)"
   rm -rf "$WORK/plain$i"
+  ls -d "$WORK/pgr"/*/ 2>/dev/null | sort | head -n -1 | xargs -r rm -rf # keep the newest for the next verify
 done
-d=$(median < "$WORK/pg_dump"); b=$(median < "$WORK/pgr_backup"); r=$(median < "$WORK/restore"); v=$(median < "$WORK/pgr_verify")
+d=$(median < "$WORK/pg_dump"); b=$(median < "$WORK/backup"); r=$(median < "$WORK/restore"); v=$(median < "$WORK/verify")
+echo "medians of $ROUNDS rounds:"
 awk -v d="$d" -v b="$b" -v r="$r" -v v="$v" 'BEGIN {
-  printf "pg_dump -Fd -j N:                       %6.2f s\n", d
-  printf "pgrunbook backup (incl. JVM start):     %6.2f s   ratio %.2fx\n", b, b / d
-  printf "pg_restore -j N + count(*) per table:   %6.2f s\n", r
-  printf "pgrunbook verify-backup (level 2):      %6.2f s   ratio %.2fx\n", v, v / r }'
+  printf "  pg_dump -Fd -j N:                       %6.2f s\n", d
+  printf "  pgrunbook backup (incl. JVM start):     %6.2f s   ratio %.2fx\n", b, b / d
+  printf "  pg_restore -j N + count(*) per table:   %6.2f s\n", r
+  printf "  pgrunbook verify-backup (drill):        %6.2f s   ratio %.2fx\n", v, v / r }'
+if [ "$HAVE_TIME" = 1 ]; then
+  echo "  peak memory (max RSS, highest of the rounds): pg_dump $(sort -n "$WORK/pg_dump.rss" | tail -1) MB," \
+    "pgrunbook backup $(sort -n "$WORK/backup.rss" | tail -1) MB; pg_restore $(sort -n "$WORK/restore.rss" | tail -1) MB," \
+    "pgrunbook verify-backup $(sort -n "$WORK/verify.rss" | tail -1) MB"
+else
+  echo "  peak memory not measured: GNU time absent"
+fi
 echo "  $(loadavg)"
