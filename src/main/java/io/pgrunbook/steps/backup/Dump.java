@@ -2,12 +2,9 @@ package io.pgrunbook.steps.backup;
 
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.steps.backup.TableSelection.Table;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,12 +14,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -32,7 +25,6 @@ final class Dump {
     static final String DIRECTORY_ARCHIVE = "dump";
     static final String CUSTOM_ARCHIVE = "dump.pgdump";
     static final String TENANT_ARCHIVE = "schema.pgdump";
-    private static final Pattern DUMPED_DATABASE = Pattern.compile("^;\\s+dbname: (.*)$");
 
     record Result(Path directory, BackupManifest manifest, Duration duration) {}
 
@@ -104,6 +96,11 @@ final class Dump {
         PartialOwner.claim(partial);
         Path log = Files.createTempFile("pgrunbook-backup-", ".log");
         DumpFollower follower = null;
+        // The roles and grants (a second, small child) are dumped while pg_dump runs, not after it.
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        Path globalsLog = pgDumpall == null ? null : Files.createTempFile("pgrunbook-globals-", ".log");
+        java.util.concurrent.CompletableFuture<Void> globals = pgDumpall == null ? null : java.util.concurrent.CompletableFuture.runAsync(
+                () -> dumpGlobals(partial, globalsLog, failed), r -> new Thread(r, "pgrunbook-globals").start());
         try {
             String archive;
             List<BackupManifest.TableEntry> tables;
@@ -125,11 +122,12 @@ final class Dump {
                 tables = null;
             }
             PartialOwner.release(partial);
-            List<String> toc = requireDumpedDatabase(partial.resolve(archive), log);
+            DumpedTables dumpedTables = new DumpedTables(context, pgRestore, o.format());
+            List<String> toc = dumpedTables.requireDatabase(partial.resolve(archive), log);
             t = phase(follower == null ? "pg_dump" : "pg_dump, hashing and counting its files as written", t);
-            if (pgDumpall != null) {
-                Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, log, context::isCancelled);
-                t = phase("pg_dumpall --globals-only", t);
+            if (globals != null) {
+                awaitGlobals(globals);
+                t = phase("the rest of pg_dumpall --globals-only", t);
             }
             List<ArchiveScanner.Scanned> scanned;
             if (follower == null) {
@@ -140,7 +138,7 @@ final class Dump {
                 t = phase("the rest of the " + scanned.size() + " files", t);
             }
             if (tables == null) {
-                tables = dumpedTables(toc, scanned, partial.resolve(archive), log);
+                tables = dumpedTables.tables(toc, scanned, partial.resolve(archive), log);
                 t = phase("table of contents and table names", t);
             }
             Set<String> dumped = tables.stream().map(BackupManifest.TableEntry::qualified).collect(Collectors.toSet());
@@ -160,8 +158,16 @@ final class Dump {
             phase("sync, manifest and rename", t);
             return new Result(complete, manifest, Duration.between(start, Instant.now()));
         } catch (Exception | Error e) {
+            failed.set(true);
             if (follower != null) {
                 follower.close();
+            }
+            if (globals != null) {
+                try {
+                    awaitGlobals(globals);
+                } catch (Exception | Error ignored) {
+                    // pg_dumpall stopped because the backup failed; the backup's own failure is the one to report
+                }
             }
             removePartial(partial, e);
             throw e;
@@ -170,6 +176,35 @@ final class Dump {
                 follower.close();
             }
             Files.deleteIfExists(log);
+            if (globalsLog != null) {
+                Files.deleteIfExists(globalsLog);
+            }
+        }
+    }
+
+    private void dumpGlobals(Path partial, Path globalsLog, java.util.concurrent.atomic.AtomicBoolean failed) {
+        try {
+            Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, globalsLog,
+                    () -> context.isCancelled() || failed.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while pg_dumpall ran"));
+        }
+    }
+
+    private static void awaitGlobals(java.util.concurrent.CompletableFuture<Void> globals) throws IOException, InterruptedException {
+        try {
+            globals.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
         }
     }
 
@@ -233,84 +268,6 @@ final class Dump {
             databaseOid = rs.getLong(2);
         }
         return new Prelude(include, exclude, estimate, lsn, objects, foreignKeys, systemIdentifier, databaseOid);
-    }
-
-    /**
-     * The tables in the archive (its TOC, read by pg_restore --list) with the rows of each: counted
-     * from the directory format's data files as pg_dump wrote them, or for the custom format by
-     * reading the archive's data once through pg_restore.
-     */
-    private List<BackupManifest.TableEntry> dumpedTables(List<String> toc, List<ArchiveScanner.Scanned> scanned, Path archive, Path log)
-            throws IOException, InterruptedException, SQLException {
-        ArchiveToc.Tables entries = ArchiveToc.read(toc);
-        Map<Long, Long> dataIdToOid = entries.dataIdToOid();
-        Map<Long, String> tocNames = entries.tables();
-        Map<Long, String[]> names = namesOf(tocNames);
-        Map<Long, Long> rowsByOid = new HashMap<>();
-        Map<Long, String> fileByOid = new HashMap<>();
-        if (o.format().equals(BackupOptions.DIRECTORY)) {
-            Map<String, ArchiveScanner.Scanned> byName = new HashMap<>();
-            scanned.forEach(s -> byName.put(s.path(), s));
-            for (Map.Entry<Long, Long> e : dataIdToOid.entrySet()) {
-                ArchiveScanner.Scanned s = byName.getOrDefault(DIRECTORY_ARCHIVE + "/" + e.getKey() + ".dat.gz",
-                        byName.get(DIRECTORY_ARCHIVE + "/" + e.getKey() + ".dat"));
-                if (s == null) {
-                    throw new IOException("pg_dump's table of contents names data entry " + e.getKey() + " but its data file is missing");
-                }
-                rowsByOid.put(e.getValue(), s.rows());
-                fileByOid.put(e.getValue(), s.path());
-            }
-        } else if (!dataIdToOid.isEmpty()) {
-            Map<String, Long> counted = pgRestore.read(List.of("--data-only", "--file=-", archive.toString()), log, CopyBlocks::count);
-            for (Long oid : dataIdToOid.values()) {
-                String[] n = names.get(oid);
-                rowsByOid.put(oid, counted.getOrDefault(n[0] + "." + n[1], 0L));
-                fileByOid.put(oid, CUSTOM_ARCHIVE);
-            }
-        }
-        List<BackupManifest.TableEntry> out = new ArrayList<>();
-        for (Long oid : tocNames.keySet()) {
-            String[] n = names.get(oid);
-            out.add(new BackupManifest.TableEntry(n[0], n[1], rowsByOid.getOrDefault(oid, 0L), fileByOid.get(oid)));
-        }
-        return out;
-    }
-
-    /**
-     * The archive names the database pg_dump connected to (its TOC header): it must be the one asked
-     * for, or the backup would PASS with another database's contents. Returns the TOC (pg_restore --list).
-     */
-    private List<String> requireDumpedDatabase(Path archive, Path log) throws IOException, InterruptedException {
-        String asked = context.server().database();
-        List<String> toc = pgRestore.read(List.of("--list", archive.toString()), log,
-                in -> new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
-        String dumped = toc.stream().map(DUMPED_DATABASE::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst().orElse(null);
-        if (dumped != null && !dumped.equals(asked)) {
-            throw new IOException("pg_dump dumped database '" + dumped + "', not the asked '" + asked + "'; nothing was kept");
-        }
-        return toc;
-    }
-
-    /** Schema and name of each dumped table by OID, from the catalog (the TOC's text is ambiguous with spaces). */
-    private Map<Long, String[]> namesOf(Map<Long, String> tocNames) throws SQLException {
-        Map<Long, String[]> names = new HashMap<>();
-        context.inTransaction(true, c -> {
-            try (PreparedStatement ps = c.prepareStatement(BackupSql.TABLES_BY_OID)) {
-                ps.setArray(1, c.createArrayOf("bigint", tocNames.keySet().toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        names.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
-                    }
-                }
-            }
-            return null;
-        });
-        // A table dropped since the dump: fall back to the TOC's "schema name owner".
-        tocNames.forEach((oid, text) -> names.computeIfAbsent(oid, k -> {
-            String[] parts = text.split(" ");
-            return new String[] {parts[0], String.join(" ", List.of(parts).subList(1, Math.max(2, parts.length - 1)))};
-        }));
-        return names;
     }
 
     /**
