@@ -7,7 +7,8 @@
 #   bench/backup.sh [SIZE_MB=300] [ROUNDS=5] [JOBS=2]
 # SIZE_MB is the size of the generated COPY text: 150 gives a database of about 123 MB, 1250 about 1 GB.
 # pgrunbook's figures include its JVM start; its verify-backup is the default drill (restore, counts,
-# objects, pg_amcheck) after level 1 (sizes, SHA-256 of every file, pg_restore --list).
+# objects, pg_amcheck) with level 1 (sizes, SHA-256 of every file, pg_restore --list). With GNU time,
+# the CPU seconds of each side are printed too: on a shared machine they hold where wall times do not.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
@@ -36,8 +37,9 @@ timed() {
   local name=$1 t0 t1; shift
   t0=$(now)
   if [ "$HAVE_TIME" = 1 ]; then
-    "$GNU_TIME" -f %M -o "$WORK/rss" "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
+    "$GNU_TIME" -f '%M %U %S' -o "$WORK/rss" "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
     awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/$name.rss"
+    awk '{printf "%.2f\n", $2 + $3}' "$WORK/rss" >> "$WORK/$name.cpu"
   else
     "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
   fi
@@ -49,9 +51,10 @@ plain_restore() {
   local t0 t1; t0=$(now)
   psql -q "$URL" -c "CREATE DATABASE plain_restore"
   if [ "$HAVE_TIME" = 1 ]; then
-    "$GNU_TIME" -f %M -o "$WORK/rss" "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" \
+    "$GNU_TIME" -f '%M %U %S' -o "$WORK/rss" "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" \
       || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
     awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/restore.rss"
+    awk '{printf "%.2f\n", $2 + $3}' "$WORK/rss" >> "$WORK/restore.cpu"
   else
     "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
   fi
@@ -61,6 +64,7 @@ plain_restore() {
 }
 last() { tail -1 "$WORK/$1"; }
 mem() { if [ -s "$WORK/$1.rss" ]; then echo "$(tail -1 "$WORK/$1.rss") MB"; else echo "-"; fi; }
+cpu() { if [ -s "$WORK/$1.cpu" ]; then echo "$(tail -1 "$WORK/$1.cpu") s"; else echo "-"; fi; }
 
 ./pgrunbook --version >/dev/null # a fresh build makes its class-data archive on first start: not in round 1
 for i in $(seq "$ROUNDS"); do
@@ -68,9 +72,10 @@ for i in $(seq "$ROUNDS"); do
   timed backup ./pgrunbook backup --db "$URL" --dir "$WORK/pgr" -j "$JOBS" -q
   plain_restore "$WORK/plain$i"
   timed verify ./pgrunbook verify-backup --latest "$WORK/pgr" --db "$URL" -j "$JOBS" --yes -q
-  printf 'round %d: pg_dump %6.2f s  backup %6.2f s (%.2fx) | restore+counts %6.2f s  verify-backup %6.2f s (%.2fx) | peak pg_dump %s, backup %s, pg_restore %s, verify %s | %s\n' \
+  printf 'round %d: pg_dump %6.2f s  backup %6.2f s (%.2fx) | restore+counts %6.2f s  verify-backup %6.2f s (%.2fx) | peak pg_dump %s, backup %s, pg_restore %s, verify %s | cpu pg_dump %s, backup %s, pg_restore %s, verify %s | %s\n' \
     "$i" "$(last pg_dump)" "$(last backup)" "$(ratio "$(last backup)" "$(last pg_dump)")" "$(last restore)" "$(last verify)" \
-    "$(ratio "$(last verify)" "$(last restore)")" "$(mem pg_dump)" "$(mem backup)" "$(mem restore)" "$(mem verify)" "$(loadavg)"
+    "$(ratio "$(last verify)" "$(last restore)")" "$(mem pg_dump)" "$(mem backup)" "$(mem restore)" "$(mem verify)" \
+    "$(cpu pg_dump)" "$(cpu backup)" "$(cpu restore)" "$(cpu verify)" "$(loadavg)"
   rm -rf "$WORK/plain$i"
   ls -d "$WORK/pgr"/*/ 2>/dev/null | sort | head -n -1 | xargs -r rm -rf # keep the newest for the next verify
 done
@@ -82,6 +87,11 @@ awk -v d="$d" -v b="$b" -v r="$r" -v v="$v" 'BEGIN {
   printf "  pg_restore -j N + count(*) per table:   %6.2f s\n", r
   printf "  pgrunbook verify-backup (drill):        %6.2f s   ratio %.2fx\n", v, v / r }'
 if [ "$HAVE_TIME" = 1 ]; then
+  # CPU seconds hold when the machine is shared (wall time does not): pgrunbook's include its children
+  # (pg_dump; pg_restore and pg_amcheck), so the difference is pgrunbook's own work and its JVM.
+  echo "  CPU (user+sys, medians): pg_dump $(median < "$WORK/pg_dump.cpu") s, pgrunbook backup with its pg_dump" \
+    "$(median < "$WORK/backup.cpu") s; pg_restore $(median < "$WORK/restore.cpu") s, pgrunbook verify-backup with its" \
+    "pg_restore and pg_amcheck $(median < "$WORK/verify.cpu") s (the server's CPU is in neither)"
   echo "  peak memory (max RSS, highest of the rounds): pg_dump $(sort -n "$WORK/pg_dump.rss" | tail -1) MB," \
     "pgrunbook backup $(sort -n "$WORK/backup.rss" | tail -1) MB; pg_restore $(sort -n "$WORK/restore.rss" | tail -1) MB," \
     "pgrunbook verify-backup $(sort -n "$WORK/verify.rss" | tail -1) MB"
