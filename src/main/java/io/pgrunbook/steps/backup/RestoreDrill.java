@@ -91,17 +91,28 @@ final class RestoreDrill {
             }
             restoreTime = Duration.between(start, Instant.now());
             t = phase("globals and pg_restore", t);
+            // pg_amcheck reads the restored database beside the counts (both only read; its ShareLocks let
+            // SELECTs through); its note and problems come after theirs, as when it ran after them.
+            List<String> amcheckProblems = new ArrayList<>();
+            java.util.concurrent.CompletableFuture<String> amchecked = !amcheck ? null : java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Amcheck.run(pgRestore.program().resolveSibling("pg_amcheck"), context.connectionSpec(), drillDb, jobs, true,
+                            this::stopped, amcheckProblems), r -> {
+                        Thread thread = new Thread(r, "pgrunbook-amcheck");
+                        thread.setDaemon(true);
+                        thread.start();
+                    });
             try (Connection c = DriverManager.getConnection(scratchUrl(), context.connectionSpec().properties())) {
                 compareCounts(c, rows, problems);
                 t = phase("count " + rows.size() + " tables", t);
                 compareObjects(c, problems);
                 runChecks(c, problems);
                 t = phase("objects and checks", t);
-            }
-            if (amcheck) {
-                notes.add(Amcheck.run(pgRestore.program().resolveSibling("pg_amcheck"), context.connectionSpec(), drillDb, jobs, true,
-                        this::stopped, problems));
-                t = phase("pg_amcheck", t);
+            } finally {
+                if (amchecked != null) {
+                    notes.add(amchecked.join());
+                    problems.addAll(amcheckProblems);
+                    t = phase("the rest of pg_amcheck", t);
+                }
             }
         } finally {
             dropScratch(problems);
