@@ -43,8 +43,8 @@ final class DumpFollower implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DumpFollower.class);
     /** How often the watcher lists the directory: a file created later than this before pg_dump exits is read after it. */
     private static final long LIST_MILLIS = 20;
-    /** Inflated bytes per count step; per following thread, so memory stays flat at any database size. */
-    private static final int BUFFER = 1 << 18;
+    /** Inflated bytes per count step; one buffer per following thread, so memory stays flat at any database size. */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 18]);
 
     /**
      * Bytes read while pg_dump ran; after it exited (followers catching up, and {@code unfollowed}: the
@@ -170,6 +170,7 @@ final class DumpFollower implements AutoCloseable {
 
     private void watch() {
         while (!stopWatching) {
+            long started = System.nanoTime();
             try (DirectoryStream<Path> dir = Files.newDirectoryStream(watched)) {
                 for (Path file : dir) {
                     if (!followed.containsKey(file) && follow.test(file.getFileName().toString()) && Files.isRegularFile(file)) {
@@ -182,8 +183,10 @@ final class DumpFollower implements AutoCloseable {
                 // the partial is being removed, or a listing failed: finish() reads what was not followed
                 LOG.debug("backup: watching {}: {}", watched, e.toString());
             }
+            // A directory of many thousand tables takes a while to list: list at most a fifth of the time.
+            long listed = (System.nanoTime() - started) / 1_000_000;
             try {
-                Thread.sleep(LIST_MILLIS);
+                Thread.sleep(Math.max(LIST_MILLIS, 4 * listed));
             } catch (InterruptedException e) {
                 return;
             }
@@ -198,7 +201,7 @@ final class DumpFollower implements AutoCloseable {
         long rows = -1;
         try (GrowingFile in = new GrowingFile(file, digest, () -> exited, () -> abandoned, bytesRead);
              InputStream content = gzip ? new GZIPInputStream(in, 1 << 16) : in) {
-            byte[] buf = new byte[BUFFER];
+            byte[] buf = BUFFER.get();
             if (data) {
                 CopyRowCounter counter = new CopyRowCounter();
                 int n;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The manifest's hashes and row counts are taken while pg_dump writes (no second pass over the dump),
  * and equal what a scan of the finished backup gives: a table spanning many gzip blocks, a
- * partitioned table, awkward COPY text, an empty table and a large object. The custom format is
+ * partitioned table, awkward COPY text, an empty table, 200 small tables and a large object. The custom format is
  * hashed after pg_dump (it is not append-only) and still right.
  */
 @ExtendWith(TestPostgres.class)
@@ -68,6 +68,9 @@ class BackupFollowIntegrationTest {
             s.execute("INSERT INTO awkward VALUES (1, E'\\\\.'), (2, E'line\\nbreak'), (3, E'\\\\'), (4, ''), (5, NULL), (6, E'tab\\there'),"
                     + " (7, E'\\r\\n\\\\.\\n')");
             s.execute("CREATE TABLE empty_one (id int)");
+            // Many small files, most of them written between two listings of the directory.
+            s.execute("DO $$ BEGIN FOR i IN 1..200 LOOP EXECUTE format('CREATE TABLE many_%s AS SELECT g AS id FROM generate_series(1, %s) g', i, i);"
+                    + " END LOOP; END $$");
             s.execute("SELECT lo_from_bytea(0, convert_to(repeat('large object ', 10000), 'UTF8'))");
         }
         Logger logger = (Logger) LoggerFactory.getLogger(DumpFollower.class);
@@ -106,6 +109,8 @@ class BackupFollowIntegrationTest {
             assertThat(rows(m, "public.events")).isZero();
             assertThat(rows(m, "public.awkward")).isEqualTo(7);
             assertThat(rows(m, "public.empty_one")).isZero();
+            assertThat(m.tables().stream().filter(t -> t.name().startsWith("many_")).mapToLong(BackupManifest.TableEntry::rows).sum())
+                    .isEqualTo(200 * 201 / 2);
             assertThat(m.files()).anyMatch(f -> f.path().matches("dump/blob_\\d+\\.dat\\.gz"));
 
             long[] read = readOnce();
