@@ -32,10 +32,11 @@ final class TtlSweeper {
      * (the row comparison makes the planner underestimate), and on a small table the planner would
      * scan the table instead; the EXPLAIN that checks for the index then sees the same plan
      * the batches run with, and without such an index it still shows the scan, and the sweep refuses.
+     * JIT is off: the backlog counts run once each, and compiling them cost 40-80 ms apiece.
      */
-    static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off";
+    static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off; SET jit = off";
     static final String PREFER_INDEX_LOCAL = "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off";
-    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan; RESET enable_indexonlyscan";
+    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan; RESET enable_indexonlyscan; RESET jit";
     /**
      * The backlog count after a pass over the heap reads the heap: the expiry index still holds an
      * entry for every row the pass deleted, and counting through it would visit each of them.
@@ -104,10 +105,14 @@ final class TtlSweeper {
     }
 
     Survey survey(Connection c) throws SQLException {
+        long t0 = System.nanoTime();
         TtlTable table = TtlTable.inspect(c, config);
         TtlSql sql = new TtlSql(table, config);
+        long t1 = System.nanoTime();
         List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
+        long t2 = System.nanoTime();
         Choice choice = choose(c, table, scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum());
+        LOG.debug("ttl.sweep: table {} ms, backlog count {} ms, strategy {} ms", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         BlockRanges blocks = choice.blocks() ? new BlockRanges(table, config) : null;
         PlanCheck check = new PlanCheck(c, table, config, sql);
         PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
@@ -209,7 +214,9 @@ final class TtlSweeper {
 
     private SweepResult sweepPreferringIndex(Connection c) throws SQLException {
         pacer.start();
+        long surveyed = System.nanoTime();
         Survey s = survey(c);
+        LOG.debug("ttl.sweep: survey (backlog count, plan) took {} ms", (System.nanoTime() - surveyed) / 1_000_000);
         String table = s.table().qualifiedName();
         String refusal = s.refusal(config);
         if (refusal != null) {
@@ -252,6 +259,7 @@ final class TtlSweeper {
         long pendingAfter = -1;
         double oldest = 0;
         Map<List<String>, Long> stillExpiredSince = new LinkedHashMap<>();
+        long counted = System.nanoTime();
         if (!pacer.wasInterrupted()) {
             if (since != null) {
                 execute(c, PREFER_HEAP);
@@ -269,6 +277,7 @@ final class TtlSweeper {
             pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
             oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         }
+        LOG.debug("ttl.sweep: backlog count after took {} ms", (System.nanoTime() - counted) / 1_000_000);
         List<SweepResult.ScopeResult> reported = new ArrayList<>();
         for (SweepResult.ScopeResult before : s.scopes()) {
             long[] n = counts.get(before.values());
