@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
+[ -f "$bin/../lib/citus.so" ] || skip "Citus is not installed in $bin/../lib (see docs/validate-shards-citus.md)"
 work="$(mktemp -d)"; chmod 755 "$work"
 # BENCH_PORTS="7510 7511 7512" pins the three ports (a machine shared by several people); else free ones are picked.
 if [ -n "${BENCH_PORTS:-}" ]; then read -r -a ports <<< "$BENCH_PORTS"; else
