@@ -44,7 +44,7 @@ javac -d "$work/hello" "$work/hello/Hello.java"
 
 # The first start after a build makes the class-data archive (a training run): not a figure.
 "$here/pgrunbook" --version >/dev/null
-"$here/pgrunbook" run "$work/bench.yaml" --db "$url" -q || { echo "FAILED: the benchmark runbook failed" >&2; exit 1; }
+"$here/pgrunbook" run "$work/bench.yaml" --db "$url" -q || fail "the benchmark runbook failed"
 
 rows=(hello version plan100 planhealth psql steps)
 declare -A cmd
