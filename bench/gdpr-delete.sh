@@ -60,7 +60,7 @@ for i in $(seq 1 "$runs"); do
   hand+=("$(ms manual $((2 * i + 1)))")
 done
 left=$("$psql_bin" -X -At -d "$base/gdpr_shard0" -c "SELECT count(*) FROM customers WHERE customer_id BETWEEN 2 AND $((2 * runs + 1))")
-[ "$left" = 0 ] || { echo "customers were left on shard0: $left" >&2; exit 1; }
+[ "$left" = 0 ] || fail "customers were left on shard0: $left"
 t=$(printf '%s\n' "${tool[@]}" | median); m=$(printf '%s\n' "${hand[@]}" | median)
 echo "gdpr-delete, 4 shards x $customers customers (5 orders, 10 payments each), median of $runs runs:"
 printf '  pgrunbook run gdpr-delete.yaml (count, delete, verify; shards in parallel): %6d ms\n' "$t"

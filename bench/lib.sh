@@ -30,5 +30,8 @@ loadavg() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
 # as_pg CMD: a shell command as the postgres OS user when root (PostgreSQL refuses to run as root)
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -c "$*"; else sh -c "$*"; fi; }
 
+# fail REASON: a benchmark whose tool did the wrong thing stops, saying so, and never prints a figure
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
 # skip REASON: a benchmark that cannot run here says so and exits non-zero, never silently
 skip() { echo "SKIPPED: $*" >&2; exit 3; }

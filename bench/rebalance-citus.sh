@@ -13,7 +13,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
 rows="${2:-100000}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-[ -f "$bin/../lib/citus.so" ] || { echo "Citus is not installed in $bin/../lib; cannot benchmark" >&2; exit 2; }
+[ -f "$bin/../lib/citus.so" ] || skip "Citus is not installed in $bin/../lib (see docs/validate-shards-citus.md)"
 work="$(mktemp -d)"; chmod 755 "$work"
 ports=(); for i in 0 1 2; do ports+=("$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"); done
 cleanup() { for p in "${ports[@]}"; do as_pg "$bin/pg_ctl -D $work/n$p -m immediate stop" >/dev/null 2>&1 || true; done; rm -rf "$work"; }
@@ -51,7 +51,7 @@ drain_back() {
   sql -c "SELECT citus_set_node_property('127.0.0.1', $w2, 'shouldhaveshards', false)" \
       -c "SELECT citus_rebalance_start(drain_only => true, shard_transfer_mode => 'block_writes')" \
       -c "SELECT citus_rebalance_wait()" -c "CALL citus_cleanup_orphaned_resources()" >/dev/null 2>&1
-  [ "$(on_w2)" = 0 ] || { echo "the drain left placements on the second worker" >&2; exit 1; }
+  [ "$(on_w2)" = 0 ] || fail "the drain left placements on the second worker"
 }
 manual() {
   sql -c "SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes')" -c "SELECT citus_rebalance_wait()" \
@@ -64,7 +64,7 @@ for i in $(seq 1 "$runs"); do
   moved=$(on_w2); drain_back
   enable
   hand+=("$(ms manual)")
-  [ "$(on_w2)" = "$moved" ] || { echo "the two rebalances moved different placements: $moved vs $(on_w2)" >&2; exit 1; }
+  [ "$(on_w2)" = "$moved" ] || fail "the two rebalances moved different placements: $moved vs $(on_w2)"
   drain_back
 done
 t=$(printf '%s\n' "${tool[@]}" | median); m=$(printf '%s\n' "${hand[@]}" | median)

@@ -6,6 +6,7 @@
 #     beside a hand-written BEGIN; DELETE ...; \copy ...; COMMIT of the same rows.
 #   bench/restore.sh [SIZE_MB=300] [ROUNDS=3] [JOBS=2] [TENANTS=1000]
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 SIZE_MB=${1:-300}; ROUNDS=${2:-3}; JOBS=${3:-2}; TENANTS=${4:-1000}
 export PGRUNBOOK_STATE_DIR=$(mktemp -d)
@@ -30,8 +31,6 @@ echo "database: $(psql -Atc "SELECT pg_size_pretty(pg_database_size(current_data
 FULL=$(ls -d "$WORK"/full/*-*Z); TENANT=$(ls -d "$WORK"/tenant/*-*Z)
 # The hand-written tenant restore reads the same rows as plain COPY text.
 psql -q "$URL" -c "\\copy (SELECT * FROM a WHERE tenant_id = 7) TO '$WORK/a7.copy'" -c "\\copy (SELECT * FROM b WHERE tenant_id = 7) TO '$WORK/b7.copy'"
-now() { date +%s.%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 : > "$WORK/plain"; : > "$WORK/pgr"; : > "$WORK/tplain"; : > "$WORK/tpgr"
 for i in $(seq "$ROUNDS"); do
   t0=$(now)
@@ -56,3 +55,4 @@ awk -v p="$p" -v g="$g" -v tp="$tp" -v tg="$tg" 'BEGIN {
   printf "pgrunbook restore --into (verify, checklist, JVM):  %6.2f s   ratio %.2fx\n", g, g / p
   printf "psql BEGIN; DELETE; \\copy; COMMIT (one tenant):     %6.2f s\n", tp
   printf "pgrunbook restore --tenant (verify, safety backup): %6.2f s   ratio %.2fx\n", tg, tg / tp }'
+echo "  $(loadavg)"

@@ -91,9 +91,9 @@ for run in $(seq 1 "$runs"); do
   manual
   t3=$(date +%s%N)
   got=$("$psql_bin" -X -At -d "$base/p4" -c "SELECT (SELECT count(*) FROM restaurants) + (SELECT count(*) FROM orders)")
-  [ "$got" = "$moving_rows" ] || { echo "shard-move left $got rows on the new shard, expected $moving_rows" >&2; exit 1; }
+  [ "$got" = "$moving_rows" ] || fail "shard-move left $got rows on the new shard, expected $moving_rows"
   got=$("$psql_bin" -X -At -d "$base/m4" -c "SELECT (SELECT count(*) FROM restaurants) + (SELECT count(*) FROM orders)")
-  [ "$got" = "$moving_rows" ] || { echo "the manual copy left $got rows on the new shard, expected $moving_rows" >&2; exit 1; }
+  [ "$got" = "$moving_rows" ] || fail "the manual copy left $got rows on the new shard, expected $moving_rows"
   awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}' >> "$work/tool.txt"
   awk -v a="$t2" -v b="$t3" 'BEGIN {print (b - a) / 1e9}' >> "$work/manual.txt"
   # the tool's own moving work, without its checks: the copy and cleanup phases

@@ -101,7 +101,7 @@ out="$("$here/pgrunbook" validate-shards "${shard_args[@]}" --table orders=resta
 code=$?
 set -e
 echo "$out" | grep -q "target 'shard7' is unavailable" || { echo "validate-shards did not report the hung shard:" >&2; echo "$out" >&2; exit 1; }
-[ "$code" = 1 ] || { echo "validate-shards exited $code, expected 1" >&2; exit 1; }
+[ "$code" = 1 ] || fail "validate-shards exited $code, expected 1"
 
 tool=$(median_ms "$here/pgrunbook" validate-shards "${shard_args[@]}" --table orders=restaurant_id -q)
 loop=$(median_ms naive_loop)

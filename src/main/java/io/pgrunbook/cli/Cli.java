@@ -53,7 +53,13 @@ public final class Cli {
             if (a.startsWith("-")) {
                 continue;
             }
+            // The class named after the word (RunCommand for run, ValidateShardsCommand for validate-shards)
+            // is asked first: reading a class's annotations is a cost of start-up, and only its are needed.
+            java.util.List<Class<?>> order = new java.util.ArrayList<>(TopCommand.SUBCOMMANDS.size());
             for (Class<?> c : TopCommand.SUBCOMMANDS) {
+                order.add(conventionalName(c).equals(a) ? 0 : order.size(), c);
+            }
+            for (Class<?> c : order) {
                 String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
                 if (name.equals(a)) {
                     return c == CompletionCommand.class ? null : c;
@@ -62,6 +68,20 @@ public final class Cli {
             return null;
         }
         return null;
+    }
+
+    /** "validate-shards" for ValidateShardsCommand: only an ordering hint, the annotation decides. */
+    private static String conventionalName(Class<?> c) {
+        String simple = c.getSimpleName();
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < simple.length() - (simple.endsWith("Command") ? "Command".length() : 0); i++) {
+            char ch = simple.charAt(i);
+            if (Character.isUpperCase(ch) && i > 0) {
+                name.append('-');
+            }
+            name.append(Character.toLowerCase(ch));
+        }
+        return name.toString();
     }
 
     /** Gives commands that want it the process environment; everything else is built as picocli would. */

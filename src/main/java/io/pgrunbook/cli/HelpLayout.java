@@ -106,7 +106,7 @@ final class HelpLayout {
     private static Map<String, String> runbookExitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
-            codes.put(String.format("%3d", c.code()), c.meaning());
+            codes.put(code(c), c.meaning());
         }
         return codes;
     }
@@ -114,9 +114,15 @@ final class HelpLayout {
     private static Map<String, String> codes(Object... pairs) {
         Map<String, String> codes = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
-            codes.put(String.format("%3d", ((ExitCode) pairs[i]).code()), (String) pairs[i + 1]);
+            codes.put(code((ExitCode) pairs[i]), (String) pairs[i + 1]);
         }
         return codes;
+    }
+
+    /** The code right-aligned in three columns; not String.format, whose first use loads locale data (start-up). */
+    private static String code(ExitCode c) {
+        String digits = Integer.toString(c.code());
+        return " ".repeat(Math.max(0, 3 - digits.length())) + digits;
     }
 
     // description lines are format strings: %% is a percent sign, %n a line break

@@ -94,7 +94,16 @@ public final class TargetPool implements AutoCloseable {
         config.setInitializationFailTimeout(1);
         config.setAutoCommit(true);
         try {
-            return new HikariDataSource(config);
+            HikariDataSource started = new HikariDataSource(config);
+            if (minIdle == 1) {
+                // The connection made at start (which proves the target answers) is what a run of steps
+                // one after another needs. Kept at a minimum of one idle, the pool's housekeeper (its
+                // first pass 100 ms after start) would open a second while a step holds the first: a
+                // server backend and a login's CPU in every run. More are still opened when steps run
+                // at once; a pool_min above 1 keeps its warm connections.
+                started.getHikariConfigMXBean().setMinimumIdle(0);
+            }
+            return started;
         } catch (HikariPool.PoolInitializationException e) {
             throw cannotConnect(name, spec, e.getCause() instanceof SQLException s ? s : new SQLException(e.getMessage(), "08001"));
         }

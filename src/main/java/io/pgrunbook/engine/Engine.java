@@ -88,7 +88,7 @@ public final class Engine {
             try {
                 long began = System.nanoTime();
                 List<StepResult> results = runSteps(runbook, pools, health, cancellation);
-                LOG.debug("{} steps ran in {} ms", results.size(), (System.nanoTime() - began) / 1_000_000);
+                LOG.debug("{} steps ran in {} ms{}", results.size(), (System.nanoTime() - began) / 1_000_000, slowest(results));
                 return report(runbook, options, start, specs, pools, results, null, null, cancellation.isCancelled());
             } finally {
                 if (lock != null) {
@@ -282,5 +282,11 @@ public final class Engine {
         });
         return new RunReport(runbook.name(), runbook.description(), runbook.source(), start, Duration.between(start, Instant.now()),
                 options.environment(), targets, steps, runError, code, interrupted);
+    }
+
+    /** Names the step that took longest, for -v: where a slow run spent its time. */
+    static String slowest(List<StepResult> results) {
+        return results.stream().max(java.util.Comparator.comparing(StepResult::duration))
+                .map(r -> "; slowest step: " + r.stepId() + " (" + r.duration().toMillis() + " ms)").orElse("");
     }
 }

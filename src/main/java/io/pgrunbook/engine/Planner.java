@@ -78,8 +78,10 @@ public final class Planner {
         for (Step step : runbook.steps()) {
             StepType type = registry.get(step.type());
             i++;
-            out.append(String.format("%2d. %s  [%s, %s, %s]  on %s%n", i, step.id(), step.type(),
-                    type.writes(step) ? "WRITES" : "read-only", step.severity().key(), targets(step)));
+            // appended, not String.format: a hundred steps, and the first format loads locale data
+            out.append(i < 10 ? " " : "").append(i).append(". ").append(step.id()).append("  [").append(step.type())
+                    .append(", ").append(type.writes(step) ? "WRITES" : "read-only").append(", ").append(step.severity().key())
+                    .append("]  on ").append(targets(step)).append(System.lineSeparator());
             List<String> reaches = type.otherTargets(step).stream().filter(t -> !step.targets().contains(t)).distinct().toList();
             if (!reaches.isEmpty()) {
                 out.append("    also reaches ").append(String.join(", ", reaches)).append('\n');

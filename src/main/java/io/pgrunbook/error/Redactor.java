@@ -78,9 +78,19 @@ public final class Redactor {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String result = replace(URI_USERINFO, text, m -> m.group(1) + MASK + "@");
+        // Each pattern needs a literal its match cannot lack: a whole report (a plan of a hundred steps)
+        // is searched for those in one quick pass instead of being run through three regexes.
+        String result = text.contains("://") ? replace(URI_USERINFO, text, m -> m.group(1) + MASK + "@") : text;
+        if (!mentionsPassword(result)) {
+            return result;
+        }
         result = replace(KEY_VALUE, result, m -> m.group(1) + MASK);
         return replace(JSON_FIELD, result, m -> m.group(1) + MASK + m.group(3));
+    }
+
+    /** Whether "password" occurs in any case (KEY_VALUE and JSON_FIELD both need it). */
+    private static boolean mentionsPassword(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).contains("password");
     }
 
     private static String replace(Pattern pattern, String text,

@@ -21,10 +21,18 @@ final class TextFormatting {
             return ms + " ms";
         }
         if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
+            return seconds(ms) + " s";
         }
         long s = ms / 1000;
         return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+    }
+
+    /**
+     * Milliseconds as seconds with two decimals, rounded half up ("1.24"): what {@code %.2f} of ms / 1000.0
+     * prints, without the Formatter, whose first use loads locale data at every start.
+     */
+    static String seconds(long ms) {
+        return java.math.BigDecimal.valueOf(ms, 3).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     /** Seconds as a plain decimal with millisecond precision, e.g. "0.012", "3", "1718000000.5". */

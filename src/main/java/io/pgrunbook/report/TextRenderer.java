@@ -53,14 +53,14 @@ public final class TextRenderer implements ReportRenderer {
 
     /** "12 steps: 9 passed, 1 warning, 1 failed, 1 error, 0 skipped in 0.84 s (exit 1)" */
     public static String summary(RunReport report) {
-        double seconds = report.duration() == null ? 0 : report.duration().toMillis() / 1000.0;
+        long millis = report.duration() == null ? 0 : report.duration().toMillis();
         return TextFormatting.plural(report.steps().size(), "step", "steps") + ": "
                 + report.count(Status.PASS) + " passed, "
                 + TextFormatting.plural(report.count(Status.WARN), "warning", "warnings") + ", "
                 + report.count(Status.FAIL) + " failed, "
                 + TextFormatting.plural(report.count(Status.ERROR), "error", "errors") + ", "
                 + report.count(Status.SKIP) + " skipped in "
-                + String.format(java.util.Locale.ROOT, "%.2f s", seconds)
+                + TextFormatting.seconds(millis) + " s"
                 + " (exit " + report.exitCode().code() + ")";
     }
 

@@ -94,6 +94,37 @@ class CliRunTest {
     }
 
     @Test
+    void stepsRunOneAfterAnotherUseOneServerConnection() throws Exception {
+        // Longer than the pool housekeeper's first pass (100 ms after start), which used to open a
+        // second connection while a step held the first: a login and a backend in every run.
+        StringBuilder steps = new StringBuilder("name: sequential\nsteps:\n");
+        for (int i = 0; i < 15; i++) {
+            steps.append("  - id: s").append(i).append("\n    sql: SELECT pg_sleep(0.02)\n");
+        }
+        Path sequential = write("sequential.yaml", steps.toString());
+        try (Connection c = DriverManager.getConnection(db); Statement st = c.createStatement()) {
+            long before = sessions(st);
+            CliRun r = CliRun.run("run", sequential.toString(), "--db", db);
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            long after = before;
+            for (int wait = 0; wait < 50 && after == before; wait++) {
+                Thread.sleep(100);
+                after = sessions(st);
+            }
+            Thread.sleep(500);
+            assertThat(sessions(st) - before).as("server sessions opened by a run of 15 sequential steps").isEqualTo(1);
+        }
+    }
+
+    private static long sessions(Statement st) throws Exception {
+        st.execute("SELECT pg_stat_clear_snapshot()");
+        try (ResultSet rs = st.executeQuery("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void criticalFailureExitsOneWithEvidence() {
         CliRun r = CliRun.run("run", failing.toString(), "--db", db);
         assertThat(r.exitCode).as(r.toString()).isEqualTo(1);

@@ -85,6 +85,8 @@ class CliSecretsTest {
         assertThat(child.waitFor(60)).isEqualTo(1);
         String all = child.out() + child.err();
         assertThat(child.err()).contains("DEBUG");
+        // -v says where a run spent its time: the slowest step by name.
+        assertThat(child.err()).containsPattern("steps ran in \\d+ ms; slowest step: \\S+ \\(\\d+ ms\\)");
         assertThat(all).doesNotContain(URL_SECRET, ENV_SECRET);
     }
 

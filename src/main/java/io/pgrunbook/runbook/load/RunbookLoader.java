@@ -26,12 +26,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Loads a runbook strictly: unknown keys (with a suggestion for near misses), wrong types, duplicate
@@ -88,11 +93,12 @@ public final class RunbookLoader {
 
     public Runbook parse(String text, String fileName, Map<String, String> sets, Map<String, String> env) {
         Problems problems = new Problems();
+        Parser events = null;
         if (YamlLimits.sizeAllowed(text.length(), fileName, problems)) {
-            YamlLimits.withinLimits(text, fileName, loaderOptions(), problems);
+            events = YamlLimits.withinLimits(text, fileName, loaderOptions(), problems).orElse(null);
         }
         problems.throwIfAny();
-        Node root = compose(text, fileName, problems);
+        Node root = compose(text, events, fileName, problems);
         problems.throwIfAny();
         YamlReader yaml = new YamlReader(fileName, text, problems);
         if (root == null) {
@@ -166,9 +172,12 @@ public final class RunbookLoader {
         return options;
     }
 
-    private static Node compose(String text, String fileName, Problems problems) {
+    /** @param events the events the limits pass read, or null to parse the text (malformed YAML, reported located) */
+    private static Node compose(String text, Parser events, String fileName, Problems problems) {
         try {
-            return new Yaml(loaderOptions()).compose(new StringReader(text));
+            LoaderOptions options = loaderOptions();
+            Parser parser = events != null ? events : new ParserImpl(new StreamReader(new StringReader(text)), options);
+            return new Composer(parser, new Resolver(), options).getSingleNode();
         } catch (MarkedYAMLException e) {
             SourceLocation at = e.getProblemMark() != null
                     ? new SourceLocation(fileName, e.getProblemMark().getLine() + 1, e.getProblemMark().getColumn() + 1)

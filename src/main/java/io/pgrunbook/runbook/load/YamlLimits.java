@@ -10,8 +10,10 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -22,12 +24,14 @@ import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.parser.Parser;
 
 /**
  * What a runbook file may cost before it is read: its size (checked before parsing), valid UTF-8,
  * and in one streaming pass over its YAML events the number of aliases, aliases to a collection
  * still open (recursion) and the nesting depth. Each limit answers in well under a second with a
- * located problem, instead of a parser that runs out of time, memory or stack.
+ * located problem, instead of a parser that runs out of time, memory or stack. The events of that
+ * pass are what the composer then reads: scanning is most of the cost of loading a runbook.
  */
 final class YamlLimits {
     /** A runbook is a page or two of YAML; the largest shipped one is a few kB. */
@@ -74,13 +78,17 @@ final class YamlLimits {
      * Streams the YAML events once: too many aliases, an alias to a collection that contains it (which
      * would never end), or nesting deeper than {@link #MAX_DEPTH} is reported where it occurs.
      * Malformed YAML is left to the composer, which reports it with its location.
+     *
+     * @return the events, for the composer; empty when a limit was exceeded (reported) or the YAML is malformed
      */
-    static boolean withinLimits(String text, String file, LoaderOptions options, Problems problems) {
+    static Optional<Parser> withinLimits(String text, String file, LoaderOptions options, Problems problems) {
         Deque<String> openAnchors = new ArrayDeque<>();
         Set<String> open = new HashSet<>();
         int aliases = 0;
+        List<Event> events = new ArrayList<>();
         try {
             for (Event event : new Yaml(options).parse(new StringReader(text))) {
+                events.add(event);
                 if (event instanceof CollectionStartEvent start) {
                     String anchor = start.getAnchor();
                     openAnchors.push(anchor == null ? "" : anchor);
@@ -90,7 +98,7 @@ final class YamlLimits {
                     if (openAnchors.size() > MAX_DEPTH) {
                         problems.add(at(file, event.getStartMark()), "nested more than " + MAX_DEPTH
                                 + " levels deep: a runbook never needs that; flatten it");
-                        return false;
+                        return Optional.empty();
                     }
                 } else if (event instanceof CollectionEndEvent) {
                     String anchor = openAnchors.pop();
@@ -101,19 +109,47 @@ final class YamlLimits {
                     if (open.contains(alias.getAnchor())) {
                         problems.add(at(file, event.getStartMark()), "recursive alias *" + alias.getAnchor()
                                 + ": it refers to the collection that contains it, which would never end");
-                        return false;
+                        return Optional.empty();
                     }
                     if (++aliases > MAX_ALIASES) {
                         problems.add(at(file, event.getStartMark()), "more than " + MAX_ALIASES
                                 + " aliases (*name): write the values out, or use vars");
-                        return false;
+                        return Optional.empty();
                     }
                 }
             }
         } catch (YAMLException e) {
-            return true; // malformed: the composer reports it, located
+            return Optional.empty(); // malformed: the composer reports it, located, parsing the text itself
         }
-        return true;
+        return Optional.of(new Replay(events));
+    }
+
+    /** The events of one parse, handed to the composer so the text is scanned once, not twice. */
+    private static final class Replay implements Parser {
+        private final List<Event> events;
+        private int next;
+
+        Replay(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            Event event = peekEvent();
+            return event != null && event.is(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return next < events.size() ? events.get(next) : null;
+        }
+
+        @Override
+        public Event getEvent() {
+            Event event = peekEvent();
+            next++;
+            return event;
+        }
     }
 
     private static SourceLocation at(String file, Mark mark) {

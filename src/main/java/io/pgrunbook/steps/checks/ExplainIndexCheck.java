@@ -1,7 +1,7 @@
 package io.pgrunbook.steps.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbook.engine.Json;
 import io.pgrunbook.engine.ResultTable;
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.runbook.ParamSpec;
@@ -20,7 +20,6 @@ import java.util.Set;
  * table through an index ("Verify index usage (should show Index Scan)" of the performance checklist).
  */
 public final class ExplainIndexCheck extends Check {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     protected String check() {
@@ -74,7 +73,7 @@ public final class ExplainIndexCheck extends Check {
         ResultTable plan = query(context, "EXPLAIN (FORMAT JSON) " + query, java.util.Map.of());
         List<List<Object>> rows = new ArrayList<>();
         try {
-            JsonNode root = JSON.readTree(String.valueOf(plan.rows().get(0).get(0)));
+            JsonNode root = Json.readTree(String.valueOf(plan.rows().get(0).get(0)));
             collect(root.get(0).get("Plan"), tableName, index, rows);
         } catch (java.io.IOException e) {
             throw new SQLException("could not read the plan: " + e.getMessage(), "XX000");

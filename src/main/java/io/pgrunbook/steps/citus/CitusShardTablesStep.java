@@ -1,7 +1,7 @@
 package io.pgrunbook.steps.citus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbook.engine.Json;
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
 import io.pgrunbook.report.Evidence;
@@ -30,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class CitusShardTablesStep extends CitusCheck {
     private static final Pattern SHARD_NAME = Pattern.compile("(.+)_([0-9]+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public String name() {
@@ -131,7 +130,7 @@ public final class CitusShardTablesStep extends CitusCheck {
 
     private static JsonNode parse(String json) throws SQLException {
         try {
-            return JSON.readTree(json);
+            return Json.readTree(json);
         } catch (java.io.IOException e) {
             throw new SQLException("unexpected answer from run_command_on_all_nodes: " + json, "XX000", e);
         }

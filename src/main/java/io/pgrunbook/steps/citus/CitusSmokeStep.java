@@ -1,7 +1,7 @@
 package io.pgrunbook.steps.citus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgrunbook.engine.Json;
 import io.pgrunbook.engine.StepContext;
 import io.pgrunbook.engine.StepOutcome;
 import io.pgrunbook.report.Evidence;
@@ -28,7 +28,6 @@ import java.util.Map;
  * are its placements probed one by one, so the report names exactly the placements that fail.
  */
 public final class CitusSmokeStep extends CitusCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Placement(String table, long shard, String relation) {}
 
@@ -163,7 +162,7 @@ public final class CitusSmokeStep extends CitusCheck {
 
     private static JsonNode parse(String json) throws SQLException {
         try {
-            return JSON.readTree(json);
+            return Json.readTree(json);
         } catch (java.io.IOException e) {
             throw new SQLException("unexpected answer from master_run_on_worker: " + json, "XX000", e);
         }

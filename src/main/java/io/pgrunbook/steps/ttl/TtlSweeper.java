@@ -32,10 +32,11 @@ final class TtlSweeper {
      * (the row comparison makes the planner underestimate), and on a small table the planner would
      * scan the table instead; the EXPLAIN that checks for the index then sees the same plan
      * the batches run with, and without such an index it still shows the scan, and the sweep refuses.
+     * JIT is off: the backlog counts run once each, and compiling them cost 40-80 ms apiece.
      */
-    static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off";
+    static final String PREFER_INDEX = "SET enable_seqscan = off; SET enable_bitmapscan = off; SET jit = off";
     static final String PREFER_INDEX_LOCAL = "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off";
-    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan; RESET enable_indexonlyscan";
+    static final String RESET_PREFER_INDEX = "RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_indexscan; RESET enable_indexonlyscan; RESET jit";
     /**
      * The backlog count after a pass over the heap reads the heap: the expiry index still holds an
      * entry for every row the pass deleted, and counting through it would visit each of them.
@@ -73,6 +74,7 @@ final class TtlSweeper {
     /** The ctid deletes of this sweep's table (one sweep, one table). */
     private final BatchDeletes deletes;
     private final SweepPacer pacer;
+    private final SweepSurvey survey;
 
     TtlSweeper(TtlConfig config, BooleanSupplier cancelled, Hooks hooks) {
         this.config = config;
@@ -80,98 +82,13 @@ final class TtlSweeper {
         this.hooks = hooks;
         this.pacer = new SweepPacer(config, cancelled);
         this.deletes = new BatchDeletes(cancelled);
-    }
-
-    /** The read-only part: the table, the pending rows per scope, the plans. Nothing is locked or deleted. */
-    record Survey(TtlTable table, TtlSql sql, List<SweepResult.ScopeResult> scopes, PlanCheck.Result plan, BlockRanges blocks,
-            List<String> indexAdvice) {
-        long pending() {
-            return scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
-        }
-
-        /** Why the sweep must not delete, or null when it may. */
-        String refusal(TtlConfig config) {
-            if (plan.fansOut()) {
-                return "a batch on " + table.qualifiedName() + " would fan out to several Citus shards; add the distribution column to scope_columns";
-            }
-            if (plan.expiryIndex() == null && !config.force()) {
-                return "the sweep of " + table.qualifiedName() + " would not use an index on the expiry " + config.expiryDescription()
-                        + " (every batch would scan the table); create it: " + IndexAdvice.sentence(indexAdvice, config)
-                        + "; or set force: true (--force)";
-            }
-            return null;
-        }
-    }
-
-    Survey survey(Connection c) throws SQLException {
-        TtlTable table = TtlTable.inspect(c, config);
-        TtlSql sql = new TtlSql(table, config);
-        List<SweepResult.ScopeResult> scopes = pending(c, sql, config.sample() > 0);
-        Choice choice = choose(c, table, scopes.stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum());
-        BlockRanges blocks = choice.blocks() ? new BlockRanges(table, config) : null;
-        PlanCheck check = new PlanCheck(c, table, config, sql);
-        PlanCheck.Result plan = scopes.isEmpty() ? new PlanCheck.Result(List.of("-- nothing expired: no batch to plan"), "", false)
-                : check.check(sql.global ? List.copyOf(config.scopeFilter().values()) : scopes.get(0).values());
-        List<String> lines = new ArrayList<>(plan.lines());
-        lines.add("-- strategy: " + choice.why());
-        if (blocks != null) {
-            lines.addAll(check.blocks(blocks));
-        }
-        if (sql.perHeap) {
-            lines.add("-- rows live in several heaps (partitions or inheritance children): each delete batch runs per heap, "
-                    + "DELETE FROM ONLY <partition> with that partition's ctids, in the batch's one transaction");
-        }
-        List<String> advice = plan.expiryIndex() == null ? IndexAdvice.statements(c, table, config) : List.of();
-        if (!advice.isEmpty()) {
-            lines.add("-- the index the sweep needs:");
-            advice.forEach(a -> lines.add(a + ";"));
-        }
-        plan = new PlanCheck.Result(lines, plan.expiryIndex(), plan.fansOut());
-        LOG.debug("ttl.sweep plan:\n{}", String.join("\n", plan.lines()));
-        return new Survey(table, sql, scopes, plan, blocks, advice);
-    }
-
-    /** Whether batches walk the heap by block ranges (else the expiry index), and why, for the plan. */
-    record Choice(boolean blocks, String why) {}
-
-    /**
-     * Block ranges read every row of the table once, the index a random heap page per expired row,
-     * so ranges win once expired rows are a few percent of the table.
-     */
-    private Choice choose(Connection c, TtlTable table, long pending) throws SQLException {
-        if (config.strategy() == TtlConfig.Strategy.INDEX) {
-            return new Choice(false, "index (strategy: index)");
-        }
-        String unavailable = table.distributionColumn() != null ? "a Citus distributed table is swept per distribution key"
-                : config.sample() > 0 ? "a sample sweeps chosen scopes only"
-                : !config.scopeFilter().isEmpty() ? "one scope is swept through the index"
-                : c.getMetaData().getDatabaseMajorVersion() < 14 ? "TID range scans need PostgreSQL 14 or later"
-                : null;
-        BlockRanges.Shape shape = unavailable == null ? BlockRanges.shape(c, table) : null;
-        if (shape != null && shape.partitioned()) {
-            unavailable = "a partitioned table is swept through its index (so is one with inheritance children; sweep each partition for block ranges)";
-        }
-        if (unavailable != null) {
-            if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
-                throw new TtlConfigException("strategy blocks is not possible here: " + unavailable + "; use strategy auto or index");
-            }
-            return new Choice(false, "index (" + unavailable + ")");
-        }
-        long rows = Math.max(shape.estimatedRows(), pending);
-        String share = rows == 0 ? "no rows" : String.format(java.util.Locale.ROOT, "%.1f%% of ~%d rows expired", 100.0 * pending / rows, rows);
-        long percent = Math.round(TtlConfig.BLOCKS_FROM_SHARE * 100);
-        if (config.strategy() == TtlConfig.Strategy.BLOCKS) {
-            return new Choice(true, "blocks (strategy: blocks; " + share + ")");
-        }
-        return pending > 0 && pending >= TtlConfig.BLOCKS_FROM_SHARE * rows
-                ? new Choice(true, "blocks (" + share + ", at least " + percent + "%: one pass over the heap in block ranges)")
-                : new Choice(false, "index (" + share + ", under " + percent + "%: keyset batches through the expiry index)");
+        this.survey = new SweepSurvey(config);
     }
 
     SweepResult dryRun(Connection c) throws SQLException {
         long t0 = System.nanoTime();
         execute(c, PREFER_INDEX_LOCAL);
-        Survey s = survey(c);
+        SweepSurvey.Survey s = survey.survey(c);
         long pending = s.scopes().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
         double oldest = s.scopes().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         return new SweepResult(s.table().qualifiedName(), s.scopes(), 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0), null,
@@ -209,7 +126,9 @@ final class TtlSweeper {
 
     private SweepResult sweepPreferringIndex(Connection c) throws SQLException {
         pacer.start();
-        Survey s = survey(c);
+        long surveyed = System.nanoTime();
+        SweepSurvey.Survey s = survey.survey(c);
+        LOG.debug("ttl.sweep: survey (backlog count, plan) took {} ms", (System.nanoTime() - surveyed) / 1_000_000);
         String table = s.table().qualifiedName();
         String refusal = s.refusal(config);
         if (refusal != null) {
@@ -252,11 +171,12 @@ final class TtlSweeper {
         long pendingAfter = -1;
         double oldest = 0;
         Map<List<String>, Long> stillExpiredSince = new LinkedHashMap<>();
+        long counted = System.nanoTime();
         if (!pacer.wasInterrupted()) {
             if (since != null) {
                 execute(c, PREFER_HEAP);
             }
-            for (SweepResult.ScopeResult r : pending(c, s.sql(), false, since, stillExpiredSince)) {
+            for (SweepResult.ScopeResult r : survey.pending(c, s.sql(), false, since, stillExpiredSince)) {
                 after.put(r.values(), r);
             }
             if (since != null) {
@@ -269,6 +189,7 @@ final class TtlSweeper {
             pendingAfter = after.values().stream().mapToLong(SweepResult.ScopeResult::pendingBefore).sum();
             oldest = after.values().stream().mapToDouble(SweepResult.ScopeResult::oldestAgeBefore).max().orElse(0);
         }
+        LOG.debug("ttl.sweep: backlog count after took {} ms", (System.nanoTime() - counted) / 1_000_000);
         List<SweepResult.ScopeResult> reported = new ArrayList<>();
         for (SweepResult.ScopeResult before : s.scopes()) {
             long[] n = counts.get(before.values());
@@ -373,14 +294,14 @@ final class TtlSweeper {
      * holds about delete_batch_size expired rows and takes about {@link #BLOCK_BATCH_TARGET}, adjusted
      * after every range from what the last one found and took.
      */
-    private void sweepBlocks(Connection c, Survey s, Map<List<String>, long[]> counts) throws SQLException {
+    private void sweepBlocks(Connection c, SweepSurvey.Survey s, Map<List<String>, long[]> counts) throws SQLException {
         long end = BlockRanges.blocks(c, s.table());
         double perBlock = Math.max(0.01, s.pending() / (double) Math.max(1, end));
         long size = clamp(Math.round(config.deleteBatchSize() / perBlock), 1, MAX_BLOCKS_PER_BATCH);
         BlockRanges.withoutLockWaits(c, normal -> walkBlocks(c, s, counts, end, size, normal));
     }
 
-    private void walkBlocks(Connection c, Survey s, Map<List<String>, long[]> counts, long end, long firstSize, String normalLockTimeout)
+    private void walkBlocks(Connection c, SweepSurvey.Survey s, Map<List<String>, long[]> counts, long end, long firstSize, String normalLockTimeout)
             throws SQLException {
         long size = firstSize;
         long from = 0;
@@ -446,45 +367,6 @@ final class TtlSweeper {
                 }
             }
             return rows;
-        }
-    }
-
-    private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample) throws SQLException {
-        return pending(c, sql, sample, null, null);
-    }
-
-    /**
-     * @param since when not null, also count per scope the rows expired before this server time
-     *              that are still there, into {@code stillExpired}
-     */
-    private List<SweepResult.ScopeResult> pending(Connection c, TtlSql sql, boolean sample, String since, Map<List<String>, Long> stillExpired)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(since != null ? sql.pendingSince : sample ? sql.pendingSample : sql.pending)) {
-            int i = 1;
-            if (since != null) {
-                ps.setString(i++, since);
-            }
-            for (String v : config.scopeFilter().values()) {
-                ps.setString(i++, v);
-            }
-            if (sample && !config.scopeColumns().isEmpty()) {
-                ps.setInt(i, config.sample());
-            }
-            List<SweepResult.ScopeResult> out = new ArrayList<>();
-            int scopes = config.scopeColumns().size();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<String> values = new ArrayList<>(scopes);
-                    for (int k = 1; k <= scopes; k++) {
-                        values.add(rs.getString(k));
-                    }
-                    out.add(new SweepResult.ScopeResult(List.copyOf(values), rs.getLong(scopes + 1), rs.getDouble(scopes + 2), 0, 0, 0, -1));
-                    if (since != null) {
-                        stillExpired.put(List.copyOf(values), rs.getLong(scopes + 3));
-                    }
-                }
-            }
-            return out;
         }
     }
 
