@@ -37,11 +37,11 @@ timed() {
   local name=$1 t0 t1; shift
   t0=$(now)
   if [ "$HAVE_TIME" = 1 ]; then
-    "$GNU_TIME" -f '%M %U %S' -o "$WORK/rss" "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
+    "$GNU_TIME" -f '%M %U %S' -o "$WORK/rss" "$@" || fail "$name: $*"
     awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/$name.rss"
     awk '{printf "%.2f\n", $2 + $3}' "$WORK/rss" >> "$WORK/$name.cpu"
   else
-    "$@" || { echo "FAILED ($name): $*" >&2; exit 1; }
+    "$@" || fail "$name: $*"
   fi
   t1=$(now)
   awk "BEGIN{print $t1-$t0}" >> "$WORK/$name"
@@ -52,11 +52,11 @@ plain_restore() {
   psql -q "$URL" -c "CREATE DATABASE plain_restore"
   if [ "$HAVE_TIME" = 1 ]; then
     "$GNU_TIME" -f '%M %U %S' -o "$WORK/rss" "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" \
-      || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
+      || fail "restore: pg_restore $1"
     awk '{printf "%.0f\n", $1 / 1024}' "$WORK/rss" >> "$WORK/restore.rss"
     awk '{printf "%.2f\n", $2 + $3}' "$WORK/rss" >> "$WORK/restore.cpu"
   else
-    "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" || { echo "FAILED (restore): pg_restore $1" >&2; exit 1; }
+    "$BIN/pg_restore" -j "$JOBS" -d "${URL%/*}/plain_restore" "$1" || fail "restore: pg_restore $1"
   fi
   for t in a b; do psql -Atc "SELECT count(*) FROM $t" "${URL%/*}/plain_restore" >/dev/null; done
   psql -q "$URL" -c "DROP DATABASE plain_restore"
