@@ -72,6 +72,8 @@ for i in $(seq "$ROUNDS"); do
   timed backup ./pgrunbook backup --db "$URL" --dir "$WORK/pgr" -j "$JOBS" -q
   plain_restore "$WORK/plain$i"
   timed verify ./pgrunbook verify-backup --latest "$WORK/pgr" --db "$URL" -j "$JOBS" --yes -q
+  # Like for like: the plain side runs no pg_amcheck.
+  timed verify_noam ./pgrunbook verify-backup --latest "$WORK/pgr" --db "$URL" -j "$JOBS" --yes -q --no-amcheck
   printf 'round %d: pg_dump %6.2f s  backup %6.2f s (%.2fx) | restore+counts %6.2f s  verify-backup %6.2f s (%.2fx) | peak pg_dump %s, backup %s, pg_restore %s, verify %s | cpu pg_dump %s, backup %s, pg_restore %s, verify %s | %s\n' \
     "$i" "$(last pg_dump)" "$(last backup)" "$(ratio "$(last backup)" "$(last pg_dump)")" "$(last restore)" "$(last verify)" \
     "$(ratio "$(last verify)" "$(last restore)")" "$(mem pg_dump)" "$(mem backup)" "$(mem restore)" "$(mem verify)" \
@@ -79,13 +81,14 @@ for i in $(seq "$ROUNDS"); do
   rm -rf "$WORK/plain$i"
   ls -d "$WORK/pgr"/*/ 2>/dev/null | sort | head -n -1 | xargs -r rm -rf # keep the newest for the next verify
 done
-d=$(median < "$WORK/pg_dump"); b=$(median < "$WORK/backup"); r=$(median < "$WORK/restore"); v=$(median < "$WORK/verify")
+d=$(median < "$WORK/pg_dump"); b=$(median < "$WORK/backup"); r=$(median < "$WORK/restore"); v=$(median < "$WORK/verify"); vn=$(median < "$WORK/verify_noam")
 echo "medians of $ROUNDS rounds:"
-awk -v d="$d" -v b="$b" -v r="$r" -v v="$v" 'BEGIN {
+awk -v d="$d" -v b="$b" -v r="$r" -v v="$v" -v vn="$vn" 'BEGIN {
   printf "  pg_dump -Fd -j N:                       %6.2f s\n", d
   printf "  pgrunbook backup (incl. JVM start):     %6.2f s   ratio %.2fx\n", b, b / d
   printf "  pg_restore -j N + count(*) per table:   %6.2f s\n", r
-  printf "  pgrunbook verify-backup (drill):        %6.2f s   ratio %.2fx\n", v, v / r }'
+  printf "  pgrunbook verify-backup (drill):        %6.2f s   ratio %.2fx\n", v, v / r
+  printf "  same, --no-amcheck (like for like):     %6.2f s   ratio %.2fx\n", vn, vn / r }'
 if [ "$HAVE_TIME" = 1 ]; then
   # CPU seconds hold when the machine is shared (wall time does not): pgrunbook's include its children
   # (pg_dump; pg_restore and pg_amcheck), so the difference is pgrunbook's own work and its JVM.

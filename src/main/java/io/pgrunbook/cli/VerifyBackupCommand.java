@@ -81,7 +81,7 @@ final class VerifyBackupCommand implements Callable<Integer> {
     @Option(names = "--database", paramLabel = "NAME", description = "Database of the recovered instance that --check and amcheck run in (default postgres).")
     String database;
 
-    @Option(names = "--no-amcheck", description = "Do not run amcheck on the recovered instance.")
+    @Option(names = "--no-amcheck", description = "Do not run pg_amcheck on the drill's restored database (or, with --pitr, the recovered instance).")
     boolean noAmcheck;
 
     @Option(names = "--max-age", paramLabel = "DURATION", description = "Fail when the backup finished longer ago than this (e.g. 26h).")
@@ -145,6 +145,9 @@ final class VerifyBackupCommand implements Callable<Integer> {
             with.put("drill", false);
         }
         BackupCommand.putIf(with, "drill_db", drillDb);
+        if (noAmcheck) {
+            with.put("amcheck", false);
+        }
         BackupCommand.putIf(with, "jobs", jobs);
         if (!checks.isEmpty()) {
             with.put("checks", checks);
