@@ -55,13 +55,13 @@ public final class Cli {
             }
             // The class named after the word (RunCommand for run, ValidateShardsCommand for validate-shards)
             // is asked first: reading a class's annotations is a cost of start-up, and only its are needed.
-            java.util.List<Class<?>> order = new java.util.ArrayList<>(TopCommand.SUBCOMMANDS.size());
             for (Class<?> c : TopCommand.SUBCOMMANDS) {
-                order.add(conventionalName(c).equals(a) ? 0 : order.size(), c);
+                if (conventionalName(c).equals(a) && commandName(c).equals(a)) {
+                    return c == CompletionCommand.class ? null : c;
+                }
             }
-            for (Class<?> c : order) {
-                String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
-                if (name.equals(a)) {
+            for (Class<?> c : TopCommand.SUBCOMMANDS) {
+                if (commandName(c).equals(a)) {
                     return c == CompletionCommand.class ? null : c;
                 }
             }
@@ -70,7 +70,11 @@ public final class Cli {
         return null;
     }
 
-    /** "validate-shards" for ValidateShardsCommand: only an ordering hint, the annotation decides. */
+    private static String commandName(Class<?> c) {
+        return c.getAnnotation(picocli.CommandLine.Command.class).name();
+    }
+
+    /** "validate-shards" for ValidateShardsCommand: only where to look first, the annotation decides. */
     private static String conventionalName(Class<?> c) {
         String simple = c.getSimpleName();
         StringBuilder name = new StringBuilder();

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -97,10 +99,13 @@ final class Dump {
         Path log = Files.createTempFile("pgrunbook-backup-", ".log");
         DumpFollower follower = null;
         // The roles and grants (a second, small child) are dumped while pg_dump runs, not after it.
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean failed = new AtomicBoolean();
         Path globalsLog = pgDumpall == null ? null : Files.createTempFile("pgrunbook-globals-", ".log");
-        java.util.concurrent.CompletableFuture<Void> globals = pgDumpall == null ? null : java.util.concurrent.CompletableFuture.runAsync(
-                () -> dumpGlobals(partial, globalsLog, failed), r -> new Thread(r, "pgrunbook-globals").start());
+        CompletableFuture<Void> globals = pgDumpall == null ? null : Background.start("pgrunbook-globals", () -> {
+            Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, globalsLog,
+                    () -> context.isCancelled() || failed.get());
+            return null;
+        });
         try {
             String archive;
             List<BackupManifest.TableEntry> tables;
@@ -126,7 +131,7 @@ final class Dump {
             List<String> toc = dumpedTables.requireDatabase(partial.resolve(archive), log);
             t = phase(follower == null ? "pg_dump" : "pg_dump, hashing and counting its files as written", t);
             if (globals != null) {
-                awaitGlobals(globals);
+                Background.await(globals);
                 t = phase("the rest of pg_dumpall --globals-only", t);
             }
             List<ArchiveScanner.Scanned> scanned;
@@ -164,7 +169,7 @@ final class Dump {
             }
             if (globals != null) {
                 try {
-                    awaitGlobals(globals);
+                    Background.await(globals);
                 } catch (Exception | Error ignored) {
                     // pg_dumpall stopped because the backup failed; the backup's own failure is the one to report
                 }
@@ -179,32 +184,6 @@ final class Dump {
             if (globalsLog != null) {
                 Files.deleteIfExists(globalsLog);
             }
-        }
-    }
-
-    private void dumpGlobals(Path partial, Path globalsLog, java.util.concurrent.atomic.AtomicBoolean failed) {
-        try {
-            Globals.dump(pgDumpall, context.connectionSpec(), context.server().database(), partial, globalsLog,
-                    () -> context.isCancelled() || failed.get());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new java.io.InterruptedIOException("interrupted while pg_dumpall ran"));
-        }
-    }
-
-    private static void awaitGlobals(java.util.concurrent.CompletableFuture<Void> globals) throws IOException, InterruptedException {
-        try {
-            globals.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
         }
     }
 

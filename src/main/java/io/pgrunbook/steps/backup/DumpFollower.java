@@ -79,11 +79,8 @@ final class DumpFollower implements AutoCloseable {
 
     /** Follows pg_dump's directory-format archive {@code root/dump} on {@code threads} threads (pg_dump's -j). */
     static DumpFollower directory(Path root, int threads) {
-        return start(new DumpFollower(root, root.resolve(Dump.DIRECTORY_ARCHIVE),
-                name -> ArchiveScanner.isDataFile(name) || name.endsWith(".gz"), threads));
-    }
-
-    private static DumpFollower start(DumpFollower f) {
+        DumpFollower f = new DumpFollower(root, root.resolve(Dump.DIRECTORY_ARCHIVE),
+                name -> ArchiveScanner.isDataFile(name) || name.endsWith(".gz"), threads);
         f.watcher.start();
         return f;
     }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,7 +24,7 @@ final class GrowingFile extends InputStream {
     private final MessageDigest digest;
     private final BooleanSupplier writerExited;
     private final BooleanSupplier abandoned;
-    private final java.util.concurrent.atomic.AtomicLong total;
+    private final AtomicLong total;
     private long position;
 
     /**
@@ -32,7 +33,7 @@ final class GrowingFile extends InputStream {
      * @param total bytes read by all followers, this one's added as it reads
      */
     GrowingFile(Path file, MessageDigest digest, BooleanSupplier writerExited, BooleanSupplier abandoned,
-            java.util.concurrent.atomic.AtomicLong total) throws IOException {
+            AtomicLong total) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.digest = digest;
         this.writerExited = writerExited;

@@ -94,13 +94,9 @@ final class RestoreDrill {
             // pg_amcheck reads the restored database beside the counts (both only read; its ShareLocks let
             // SELECTs through); its note and problems come after theirs, as when it ran after them.
             List<String> amcheckProblems = new ArrayList<>();
-            java.util.concurrent.CompletableFuture<String> amchecked = !amcheck ? null : java.util.concurrent.CompletableFuture.supplyAsync(
+            java.util.concurrent.CompletableFuture<String> amchecked = !amcheck ? null : Background.start("pgrunbook-amcheck",
                     () -> Amcheck.run(pgRestore.program().resolveSibling("pg_amcheck"), context.connectionSpec(), drillDb, jobs, true,
-                            this::stopped, amcheckProblems), r -> {
-                        Thread thread = new Thread(r, "pgrunbook-amcheck");
-                        thread.setDaemon(true);
-                        thread.start();
-                    });
+                            this::stopped, amcheckProblems));
             try (Connection c = DriverManager.getConnection(scratchUrl(), context.connectionSpec().properties())) {
                 compareCounts(c, rows, problems);
                 t = phase("count " + rows.size() + " tables", t);

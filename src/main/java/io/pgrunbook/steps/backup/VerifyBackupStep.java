@@ -12,7 +12,6 @@ import io.pgrunbook.runbook.Problems;
 import io.pgrunbook.runbook.Step;
 import io.pgrunbook.runbook.ValueKind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * {@code type: verify-backup}: level 1 checks the manifest, every file's size and SHA-256, and that
@@ -172,31 +170,21 @@ public final class VerifyBackupStep implements StepType {
                     + " files match the manifest, pg_restore reads the archive (no restore drill)" + also, Evidence.none())
                     .withMetrics(withSuccess(metrics, manifest));
         }
-        CompletableFuture<List<String>> hashes = CompletableFuture.supplyAsync(() -> {
-            try {
-                return FileCheck.check(backup, manifest, jobs);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, r -> {
-            Thread thread = new Thread(r, "pgrunbook-verify-hashes");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        CompletableFuture<List<String>> hashes = Background.start("pgrunbook-verify-hashes", () -> FileCheck.check(backup, manifest, jobs));
         RestoreDrill.Outcome drill;
         try {
             drill = new RestoreDrill(context, pgRestore, backup, manifest, (String) w.get("drill_db"), jobs, BackupOptions.strings(w, "checks"))
                     .withAmcheck(!Boolean.FALSE.equals(w.get("amcheck")))
                     .withStop(() -> hashes.isCompletedExceptionally() || hashes.isDone() && !hashes.join().isEmpty()).run();
         } catch (Exception e) {
-            List<String> corrupt = awaitHashes(hashes);
+            List<String> corrupt = Background.await(hashes);
             if (!corrupt.isEmpty()) {
                 return levelOneFailed(backup, corrupt, manifest);
             }
             throw e;
         }
         // A corrupt file stops the drill early, and the verdict is level 1's, exactly as when level 1 ran first.
-        List<String> corrupt = awaitHashes(hashes);
+        List<String> corrupt = Background.await(hashes);
         if (!corrupt.isEmpty()) {
             return levelOneFailed(backup, corrupt, manifest);
         }
@@ -237,20 +225,6 @@ public final class VerifyBackupStep implements StepType {
 
     private static StepOutcome levelOneFailed(Path backup, List<String> problems, BackupManifest manifest) {
         return fail(backup + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ": " + problems.get(0), problems, manifest);
-    }
-
-    private static List<String> awaitHashes(CompletableFuture<List<String>> hashes) throws IOException, InterruptedException {
-        try {
-            return hashes.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
-        }
     }
 
     private static List<Metric> withSuccess(List<Metric> metrics, BackupManifest m) {
