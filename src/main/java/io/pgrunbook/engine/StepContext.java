@@ -74,12 +74,14 @@ public final class StepContext {
      * The same step on another of the runbook's targets, for step types that work across targets
      * (a shard set, a backup per shard). Only targets some step names are open.
      *
-     * @throws IllegalArgumentException when the runbook has no such open target
+     * @throws TargetUnavailableException when that target could not be reached, or the runbook has no such target
      */
     public StepContext onTarget(String name) {
         TargetPool other = allTargets.get(name);
         if (other == null) {
-            throw new IllegalArgumentException("no open target '" + name + "' (open: " + String.join(", ", allTargets.keySet()) + ")");
+            java.util.Optional<String> down = health.whyDown(name);
+            throw new TargetUnavailableException(down.isPresent() ? "target '" + name + "' is unavailable: " + down.get()
+                    : "no open target '" + name + "' (open: " + String.join(", ", allTargets.keySet()) + ")");
         }
         return new StepContext(step, other, allTargets, vars, cancellation, health);
     }

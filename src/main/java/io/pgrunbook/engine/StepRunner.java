@@ -91,6 +91,8 @@ final class StepRunner {
                 StepResult r = result(step, targetName, Status.ERROR, start, e.getMessage(), Evidence.none(), null, attempt);
                 return new StepResult(r.stepId(), r.name(), r.type(), r.target(), r.severity(), r.status(), r.startedAt(),
                         r.duration(), r.message(), r.evidence(), r.sqlState(), r.attempts(), r.children(), r.metrics(), e.exitCode());
+            } catch (TargetUnavailableException e) {
+                return result(step, targetName, Status.ERROR, start, e.getMessage(), Evidence.none(), null, attempt);
             } catch (Exception e) {
                 LOG.debug("step {} failed with an unexpected exception", step.id(), e);
                 return result(step, targetName, Status.ERROR, start, "step type '" + step.type() + "' failed: " + e,

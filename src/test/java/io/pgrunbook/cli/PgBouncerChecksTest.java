@@ -126,6 +126,26 @@ class PgBouncerChecksTest {
     }
 
     @Test
+    void anUnreachableServerTargetIsNamedWithWhyNotAsAnInternalFailure() throws Exception {
+        // Found running the shipped runbook with its default server URL: the step said
+        // "step type 'check.pgbouncer_config' failed: java.lang.IllegalArgumentException: no open target 'server'".
+        try (PgBouncer bouncer = PgBouncer.start(TestPostgres.shared().sandbox(), "transaction", 500)) {
+            Path runbook = Files.writeString(dir.resolve("unreachable.yaml"), """
+                    name: unreachable
+                    targets:
+                      bouncer: "%s"
+                      server: "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2"
+                    steps:
+                      - { id: config, type: check.pgbouncer_config, target: bouncer, with: { server: server } }
+                    """.formatted(bouncer.consoleUrl()));
+            JsonNode config = step(runJson(Map.of(), runbook), "config");
+            assertThat(config.path("status").asText()).as(config.toString()).isEqualTo("error");
+            assertThat(config.path("message").asText()).startsWith("target 'server' is unavailable: cannot connect to target 'server'")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aCheckPointedAtTheServerItselfIsSkippedWithWhereToPointIt() throws Exception {
         Path runbook = Files.writeString(dir.resolve("direct.yaml"), """
                 name: direct
