@@ -66,7 +66,7 @@ last() { tail -1 "$WORK/$1"; }
 mem() { if [ -s "$WORK/$1.rss" ]; then echo "$(tail -1 "$WORK/$1.rss") MB"; else echo "-"; fi; }
 cpu() { if [ -s "$WORK/$1.cpu" ]; then echo "$(tail -1 "$WORK/$1.cpu") s"; else echo "-"; fi; }
 
-./pgrunbook --version >/dev/null # a fresh build makes its class-data archive on first start: not in round 1
+warm ./pgrunbook
 for i in $(seq "$ROUNDS"); do
   timed pg_dump "$BIN/pg_dump" -Fd -j "$JOBS" -f "$WORK/plain$i" "$URL"
   timed backup ./pgrunbook backup --db "$URL" --dir "$WORK/pgr" -j "$JOBS" -q

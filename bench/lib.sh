@@ -35,3 +35,7 @@ fail() { echo "FAILED: $*" >&2; exit 1; }
 
 # skip REASON: a benchmark that cannot run here says so and exits non-zero, never silently
 skip() { echo "SKIPPED: $*" >&2; exit 3; }
+
+# warm LAUNCHER: the first start after a build makes the launcher's class-data archive (a training run
+# against a throwaway sandbox, a few seconds); done here, before anything is timed
+warm() { "$1" --version >/dev/null 2>&1 || fail "$1 --version"; }

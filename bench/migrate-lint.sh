@@ -12,6 +12,7 @@ runs="${1:-5}"; n="${2:-1000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 (cd "$here" && mvn -q -B -DskipTests package)
+warm "$here/pgrunbook"
 
 command -v npm >/dev/null || skip "npm is not installed, so Squawk (npm squawk-cli) cannot be measured"
 (cd "$work" && npm install --silent --no-audit --no-fund squawk-cli >/dev/null 2>&1) || skip "npm install squawk-cli failed here"

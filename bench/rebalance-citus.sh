@@ -44,6 +44,7 @@ INSERT INTO ext_storage_schemas SELECT i % 1000, 'n' || i, '{}' FROM generate_se
 INSERT INTO ext_storage_usage SELECT i % 1000, 'n' || i, i FROM generate_series(1, $rows) i;
 SQL
 (cd "$here" && mvn -q -B -DskipTests package)
+warm "$here/pgrunbook"
 
 on_w2() { sql -c "SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid) WHERE n.nodeport = $w2"; }
 enable() { sql -c "SELECT citus_set_node_property('127.0.0.1', $w2, 'shouldhaveshards', true)" >/dev/null; }

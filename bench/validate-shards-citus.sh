@@ -53,6 +53,7 @@ SELECT * FROM run_command_on_shards('ext_storage_usage', 'SELECT 1 FROM %s LIMIT
 SELECT * FROM citus_check_cluster_node_health();
 SQL
 (cd "$here" && mvn -q -B -DskipTests package)
+warm "$here/pgrunbook"
 url="postgresql://postgres@127.0.0.1:$c/postgres"
 tool=(); manual=()
 for i in $(seq 1 "$runs"); do
