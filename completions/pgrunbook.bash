@@ -274,7 +274,7 @@ function _picocli_pgrunbook_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--sandbox' '--sandbox-tls' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -332,7 +332,7 @@ function _picocli_pgrunbook_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--sandbox' '--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--sandbox' '--sandbox-tls' '--lock' '-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--set' '--db' '--target' '--sandbox-init'"
 
   type compopt &>/dev/null && compopt +o default
@@ -378,7 +378,7 @@ function _picocli_pgrunbook_validateshards() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--full' '--citus' '--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shard' '--table' '--hash' '--sample-rows' '--probes' '--capacity' '--runbook' '--skew-factor' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local HASH_option_args=("integer" "fnv1a64" "xxhash64") # --hash values
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
@@ -477,7 +477,7 @@ function _picocli_pgrunbook_rebalance() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--status' '--stop' '-y' '--yes' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--strategy' '--threshold' '--shard-transfer-mode' '--drain-node' '--max-time' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local MODE_option_args=("auto" "force_logical" "block_writes") # --shard-transfer-mode values
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
@@ -543,7 +543,7 @@ function _picocli_pgrunbook_backup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--physical' '--schema-only' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--physical' '--schema-only' '--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--pg-basebackup' '--dir' '--backup-format' '-j' '--jobs' '--table' '--exclude-table' '--tenant' '--tenant-column' '--keep-last' '--keep-days' '--name' '--pg-dump' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -636,7 +636,7 @@ function _picocli_pgrunbook_verifybackup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--pitr' '--no-amcheck' '--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--pitr' '--no-amcheck' '--no-drill' '-y' '--yes' '--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--latest' '--pgbackrest-stanza' '--archive' '--pgbackrest-config' '--target-time' '--target-lsn' '--target-name' '--max-rto' '--max-rpo' '--database' '--max-age' '--drill-db' '-j' '--jobs' '--check' '--pg-restore' '--manifest-key-file' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -748,7 +748,7 @@ function _picocli_pgrunbook_restore() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--clean' '--data-only' '--globals' '--no-owner' '--force' '--no-safety-backup' '--no-amcheck' '-y' '--yes' '--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--clean' '--data-only' '--globals' '--no-owner' '--force' '--no-safety-backup' '--no-amcheck' '-y' '--yes' '--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--latest' '--into' '-t' '--table' '--tenant' '--safety-dir' '-j' '--jobs' '--confirm-source' '--migrations-dir' '--pg-restore' '--timeout' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -854,7 +854,7 @@ function _picocli_pgrunbook_ttlsweep() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '--dry-run' '-y' '--yes' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--table' '--expiry-column' '--expiry-expression' '--scope-columns' '--tenant' '--install' '--namespace' '--scope' '--sample' '--select-batch-size' '--delete-batch-size' '--rate-limit' '--max-run-time' '--pause' '--lock-timeout' '--statement-timeout' '--max-replica-lag' '--max-pending' '--strategy' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local HOW_option_args=("auto" "index" "blocks") # --strategy values
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
@@ -962,7 +962,7 @@ function _picocli_pgrunbook_loadtest() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--sandbox' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--sandbox' '--sandbox-tls' '--dry-run' '-y' '--yes' '--lock' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--duration' '--warmup' '--rate-per-install' '--connections' '--seed' '--histogram-out' '--html' '--baseline' '--baseline-tolerance' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1323,7 +1323,7 @@ function _picocli_pgrunbook_migrate_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1383,7 +1383,7 @@ function _picocli_pgrunbook_migrate_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '--out-of-order' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '--out-of-order' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--pg-version'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1461,7 +1461,7 @@ function _picocli_pgrunbook_migrate_down() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--to' '--steps'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1539,7 +1539,7 @@ function _picocli_pgrunbook_migrate_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1599,7 +1599,7 @@ function _picocli_pgrunbook_migrate_baseline() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries' '--version'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1674,7 +1674,7 @@ function _picocli_pgrunbook_migrate_repair() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-y' '--yes' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--lock-timeout' '--statement-timeout' '--lock-wait' '--retries'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1746,7 +1746,7 @@ function _picocli_pgrunbook_migrate_lint() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '--safe' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '--safe' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--pg-version'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1809,7 +1809,7 @@ function _picocli_pgrunbook_migrate_rehearse() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--sandbox' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--sandbox' '--sandbox-tls' '-q' '--quiet' '-v' '--verbose' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'--dir' '--history-table' '--set' '--db' '--target' '--sandbox-init' '--format' '--report' '--sample-rows'"
   local FORMAT_option_args=("text" "json" "junit" "prometheus" "nagios") # --format values
   local FORMATPATH_option_args=("text=" "json=" "junit=" "prometheus=" "nagios=") # --report values
@@ -1872,7 +1872,7 @@ function _picocli_pgrunbook_sandbox_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--tls'"
   local arg_opts="'--archive' '--archive-timeout'"
 
   type compopt &>/dev/null && compopt +o default

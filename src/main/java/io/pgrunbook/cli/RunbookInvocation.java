@@ -102,6 +102,9 @@ final class RunbookInvocation {
         if (!targets.sandbox && !targets.sandboxInit.isEmpty()) {
             throw PgRunbookException.invalid("--sandbox-init loads files into a sandbox; add --sandbox");
         }
+        if (!targets.sandbox && targets.sandboxTls) {
+            throw PgRunbookException.invalid("--sandbox-tls makes the sandbox serve TLS; add --sandbox");
+        }
         Runbook r = runbook;
         if (targets.db != null) {
             r = r.withTargetConnection(r.defaultTarget(), targets.db);
@@ -125,6 +128,7 @@ final class RunbookInvocation {
         String sandboxNote = null;
         if (targets.sandbox) {
             sandboxNote = "a throwaway local PostgreSQL that the run starts and removes (--sandbox)"
+                    + (targets.sandboxTls ? ", serving TLS" : "")
                     + (targets.sandboxInit.isEmpty() ? "" : ", loaded with " + targets.sandboxInit.stream().map(Path::toString)
                             .collect(java.util.stream.Collectors.joining(", ")));
         }
@@ -211,11 +215,11 @@ final class RunbookInvocation {
             err.println("pgrunbook: starting a throwaway PostgreSQL sandbox...");
             err.flush();
         }
-        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults());
+        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withTls(targets.sandboxTls));
         try {
             if (!output.quiet) {
                 err.println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion() + " at " + sandbox.url()
-                        + " (removed after the run)");
+                        + (targets.sandboxTls ? ", serving TLS," : "") + " (removed after the run)");
                 err.flush();
             }
             for (Path file : targets.sandboxInit) {

@@ -50,8 +50,11 @@ final class SandboxCommand implements Runnable {
             String archive,
             @picocli.CommandLine.Option(names = "--archive-timeout", paramLabel = "DURATION", defaultValue = "60s",
                     description = "With --archive: switch to a new WAL segment at least this often (archive_timeout; default 60s).")
-            String archiveTimeout) {
-        SandboxOptions options = SandboxOptions.defaults();
+            String archiveTimeout,
+            @picocli.CommandLine.Option(names = "--tls",
+                    description = "Serve TLS with a self-signed certificate, as a Debian-installed server does by default (needs openssl).")
+            boolean tls) {
+        SandboxOptions options = SandboxOptions.defaults().withTls(tls);
         java.nio.file.Path archiveDir = null;
         if (archive != null) {
             archiveDir = archive.isEmpty() ? registry(app).stateDirectory().resolve("wal-archive") : java.nio.file.Path.of(archive);
@@ -64,7 +67,7 @@ final class SandboxCommand implements Runnable {
             spec.commandLine().getErr().println("pgrunbook: WAL is archived into " + archiveDir.toAbsolutePath());
         }
         spec.commandLine().getErr().println("pgrunbook: sandbox PostgreSQL " + sandbox.serverMajorVersion()
-                + " running in " + sandbox.directory() + "; stop it with 'pgrunbook sandbox stop'");
+                + (tls ? ", serving TLS," : "") + " running in " + sandbox.directory() + "; stop it with 'pgrunbook sandbox stop'");
         spec.commandLine().getOut().println(sandbox.url());
         return ExitCode.OK.code();
     }

@@ -25,4 +25,9 @@ public final class TargetOptions {
     @Option(names = "--sandbox-init", paramLabel = "SQL_FILE",
             description = "SQL file loaded into the sandbox with psql before the run (sample schema, fixtures); repeatable.")
     List<Path> sandboxInit = new ArrayList<>();
+
+    @Option(names = "--sandbox-tls",
+            description = "The sandbox serves TLS with a self-signed certificate, as a Debian-installed server does by default "
+                    + "(needs openssl); connections then use TLS as they would against production.")
+    boolean sandboxTls;
 }

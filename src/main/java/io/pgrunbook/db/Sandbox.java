@@ -57,6 +57,9 @@ public final class Sandbox implements AutoCloseable {
         try {
             ServerUser.takeOwnership(directory);
             initdb(binaries, directory);
+            if (options.tls()) {
+                SandboxTls.certify(directory.resolve("data"));
+            }
             return startIn(binaries, directory, options);
         } catch (RuntimeException e) {
             new Sandbox(binaries, directory, 0).stopQuietly();
@@ -295,6 +298,9 @@ public final class Sandbox implements AutoCloseable {
                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         if (options.preloadPgStatStatements() && binaries.hasLibrary("pg_stat_statements")) {
             settings.addAll(List.of("-c", "shared_preload_libraries=pg_stat_statements"));
+        }
+        if (options.tls()) {
+            settings.addAll(List.of("-c", SandboxTls.SETTING + "=on"));
         }
         options.settings().forEach((name, value) -> settings.addAll(List.of("-c", name + "=" + value)));
         // pg_ctl hands -o to a shell, so each word is quoted (the directory may contain spaces).

@@ -72,4 +72,32 @@ class CliSandboxTest {
         assertThat(r.exitCode).isEqualTo(2);
         assertThat(r.err).contains("add --sandbox");
     }
+
+    @Test
+    void aSandboxWithTlsIsReachedOverTlsByDefaultAndWithoutItOnRequest() throws Exception {
+        Path runbook = Files.writeString(dir.resolve("tls.yaml"), """
+                name: tls
+                steps:
+                  - id: tls
+                    sql: SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()
+                    expect: { value: true }
+                  - id: server
+                    sql: SELECT current_setting('ssl')
+                    expect: { value: "on" }
+                """);
+        CliRun tls = CliRun.run("run", runbook.toString(), "--sandbox", "--sandbox-tls");
+        assertThat(tls.exitCode).as(tls.toString()).isZero();
+        assertThat(tls.err).contains("serving TLS");
+
+        CliRun plain = CliRun.run("run", runbook.toString(), "--sandbox");
+        assertThat(plain.exitCode).as("a sandbox without --sandbox-tls serves no TLS: " + plain).isEqualTo(1);
+    }
+
+    @Test
+    void sandboxTlsWithoutSandboxIsAUsageError() throws Exception {
+        Path runbook = Files.writeString(dir.resolve("x.yaml"), "name: x\nsteps:\n  - id: v\n    sql: SELECT 1\n");
+        CliRun r = CliRun.run("run", runbook.toString(), "--db", "postgres://127.0.0.1:1/x", "--sandbox-tls");
+        assertThat(r.exitCode).isEqualTo(2);
+        assertThat(r.err).contains("--sandbox-tls", "add --sandbox");
+    }
 }

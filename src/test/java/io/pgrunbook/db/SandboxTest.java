@@ -20,6 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxTest {
 
     @Test
+    void aSandboxWithTlsServesItToTheDefaultSslmodeWithAKeyOnlyItsOwnerReads() throws Exception {
+        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults().withTls(true));
+        try {
+            try (Connection c = DriverManager.getConnection(sandbox.jdbcUrl()); Statement s = c.createStatement()) {
+                assertThat(single(s, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo("t");
+                assertThat(single(s, "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).startsWith("TLS");
+            }
+            try (Connection c = DriverManager.getConnection(sandbox.jdbcUrl() + "&sslmode=disable"); Statement s = c.createStatement()) {
+                assertThat(single(s, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo("f");
+            }
+            assertThat(java.nio.file.Files.getPosixFilePermissions(sandbox.directory().resolve("data/server.key")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        } finally {
+            sandbox.stop();
+        }
+        assertThat(sandbox.directory()).doesNotExist();
+    }
+
+    @Test
     void startsARealServerAndRemovesEveryTraceOnStop() throws Exception {
         Sandbox sandbox = Sandbox.start(SandboxOptions.defaults());
         try {
