@@ -206,7 +206,8 @@ public final class PgBinaries {
         }
     }
 
-    private static List<String> splitPath(String path) {
+    /** The directories of a PATH value, blanks left out. */
+    static List<String> splitPath(String path) {
         if (path == null || path.isBlank()) {
             return List.of();
         }

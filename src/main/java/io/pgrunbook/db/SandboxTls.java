@@ -1,7 +1,6 @@
 package io.pgrunbook.db;
 
 import io.pgrunbook.error.PgRunbookException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ final class SandboxTls {
 
     /** Writes server.crt and server.key into the (initdb'd, not yet started) data directory. */
     static void certify(Path dataDirectory) {
-        String openssl = openssl();
+        String openssl = openssl(System.getenv("PATH"));
         ExternalCommand.runOrFail(ServerUser.wrap(List.of(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                         "-keyout", "server.key", "-out", "server.crt", "-days", "2", "-subj", "/CN=127.0.0.1")),
                 dataDirectory, OPENSSL_TIMEOUT, "make the sandbox's TLS certificate", null);
@@ -37,10 +36,10 @@ final class SandboxTls {
         }
     }
 
-    private static String openssl() {
-        String path = System.getenv("PATH");
-        for (String dir : (path == null || path.isBlank() ? "/usr/bin:/bin" : path).split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "openssl");
+    /** The openssl program on {@code path} (a PATH value), or a CANNOT_RUN failure that says how to install it. */
+    static String openssl(String path) {
+        for (String dir : PgBinaries.splitPath(path)) {
+            Path candidate = Path.of(dir, "openssl");
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();
             }

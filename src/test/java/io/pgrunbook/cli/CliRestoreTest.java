@@ -30,7 +30,7 @@ class CliRestoreTest {
             s.execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 123)");
         }
         int port = TestPostgres.shared().sandbox().port();
-        String name = db.substring(db.lastIndexOf('/') + 1, db.indexOf('?'));
+        String name = TestPostgres.databaseName(db);
         String url = "postgresql://postgres:" + SECRET + "@127.0.0.1:" + port + "/" + name;
         CliRun backup = CliRun.run("backup", "--db", url, "--dir", tmp.resolve("b").toString(), "-q");
         assertThat(backup.exitCode).as(backup.toString()).isZero();

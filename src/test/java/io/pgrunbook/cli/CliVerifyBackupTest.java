@@ -23,8 +23,7 @@ class CliVerifyBackupTest {
         try (Connection c = DriverManager.getConnection(db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 50)");
         }
-        String name = db.substring(db.lastIndexOf('/') + 1, db.indexOf('?'));
-        String url = "postgresql://postgres@127.0.0.1:" + TestPostgres.shared().sandbox().port() + "/" + name;
+        String url = TestPostgres.shared().urlOf(db);
         CliRun backup = CliRun.run("backup", "--db", url, "--dir", tmp.toString(), "-q");
         assertThat(backup.exitCode).as(backup.toString()).isZero();
 

@@ -36,8 +36,7 @@ class HardeningProcessTest {
     @BeforeAll
     static void seed() throws Exception {
         jdbc = TestPostgres.shared().createDatabase("harden_proc");
-        String name = jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
-        url = TestPostgres.shared().sandbox().url(name);
+        url = TestPostgres.shared().urlOf(jdbc);
         try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE big (id bigint PRIMARY KEY, payload text NOT NULL)");
             s.execute("INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 2000) g");

@@ -28,7 +28,7 @@ class MigrateAfterKillTest {
     @Test
     void aRerunAfterKill9FindsTheStatementStillRunningAndRecordsNoFailure() throws Exception {
         String jdbc = TestPostgres.shared().createDatabase("migrate_kill");
-        String url = TestPostgres.shared().sandbox().url(jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?')));
+        String url = TestPostgres.shared().urlOf(jdbc);
         Path migrations = Files.createDirectories(dir.resolve("migrations"));
         Files.writeString(migrations.resolve("1_slow.up.sql"), "CREATE TABLE slow (id int);\nSELECT pg_sleep(120);\n");
         ChildProcess first = ChildProcess.start(dir, Map.of(), "migrate", "up", "--yes", "--dir", migrations.toString(), "--db", url);

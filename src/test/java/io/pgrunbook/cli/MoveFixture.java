@@ -34,7 +34,7 @@ final class MoveFixture {
         for (int i = 0; i < 5; i++) {
             String url = TestPostgres.shared().createDatabase(prefix + "_s" + i);
             f.urls.add(url);
-            f.databases.add(url.substring(url.lastIndexOf('/') + 1, url.indexOf('?') > 0 ? url.indexOf('?') : url.length()));
+            f.databases.add(TestPostgres.databaseName(url));
             f.exec(i, SCHEMA);
         }
         for (int i = 0; i < 4; i++) {

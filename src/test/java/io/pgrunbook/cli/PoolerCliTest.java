@@ -39,7 +39,7 @@ class PoolerCliTest {
     static void start() throws Exception {
         PgBouncer.assumeInstalled();
         jdbc = TestPostgres.shared().createDatabase("pooler");
-        database = jdbc.substring(jdbc.lastIndexOf('/') + 1, jdbc.indexOf('?'));
+        database = TestPostgres.databaseName(jdbc);
         try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement()) {
             s.execute(Files.readString(Path.of("runbooks/sample/storage-schema.sql")));
         }
@@ -200,7 +200,7 @@ class PoolerCliTest {
     @Test
     void throughSessionPoolingEightConcurrentMigrateUpApplyEachMigrationOnce() throws Exception {
         String fresh = TestPostgres.shared().createDatabase("pooler_session");
-        String name = fresh.substring(fresh.lastIndexOf('/') + 1, fresh.indexOf('?'));
+        String name = TestPostgres.databaseName(fresh);
         try (PgBouncer session = PgBouncer.start(TestPostgres.shared().sandbox(), "session", 20)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {

@@ -40,6 +40,14 @@ class SandboxTest {
     }
 
     @Test
+    void aSandboxWithTlsWithoutOpensslSaysHowToInstallItBeforeAnythingStarts(@TempDir Path noOpenssl) {
+        assertThatThrownBy(() -> SandboxTls.openssl(noOpenssl + java.io.File.pathSeparator))
+                .isInstanceOf(PgRunbookException.class)
+                .hasMessageContaining("needs the openssl program").hasMessageContaining("apt-get install openssl");
+        assertThat(SandboxTls.openssl("/nonexistent" + java.io.File.pathSeparator + System.getenv("PATH"))).endsWith("/openssl");
+    }
+
+    @Test
     void startsARealServerAndRemovesEveryTraceOnStop() throws Exception {
         Sandbox sandbox = Sandbox.start(SandboxOptions.defaults());
         try {

@@ -66,8 +66,8 @@ class EngineConcurrencyIntegrationTest {
         assertThat(sleep.target()).isNull();
         assertThat(sleep.children()).extracting(StepResult::target).containsExactly("a", "b");
         assertThat(sleep.children()).allSatisfy(c -> assertThat(c.status()).isEqualTo(Status.PASS));
-        assertThat(sleep.children().get(0).evidence().rows().get(0).get(1)).isEqualTo(dbName(dbA));
-        assertThat(sleep.children().get(1).evidence().rows().get(0).get(1)).isEqualTo(dbName(dbB));
+        assertThat(sleep.children().get(0).evidence().rows().get(0).get(1)).isEqualTo(TestPostgres.databaseName(dbA));
+        assertThat(sleep.children().get(1).evidence().rows().get(0).get(1)).isEqualTo(TestPostgres.databaseName(dbB));
         // Two half-second sleeps one after the other would take at least a second.
         assertThat(sleep.duration()).isLessThan(Duration.ofMillis(900));
         assertThat(sleep.children()).allSatisfy(c -> assertThat(c.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(500)));
@@ -100,11 +100,6 @@ class EngineConcurrencyIntegrationTest {
         assertThat(sleep.status()).isEqualTo(Status.PASS);
         assertThat(sleep.children()).hasSize(2);
         assertThat(sleep.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
-    }
-
-    private static String dbName(String jdbcUrl) {
-        String path = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
-        return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     }
 
     @Test

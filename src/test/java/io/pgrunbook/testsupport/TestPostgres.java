@@ -82,6 +82,17 @@ public final class TestPostgres implements BeforeAllCallback {
         return sandbox().jdbcUrl(name);
     }
 
+    /** The database a JDBC URL names ({@link #createDatabase} returns one): the path after the port, before any '?'. */
+    public static String databaseName(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1, query < 0 ? jdbcUrl.length() : query);
+    }
+
+    /** The postgresql:// URL, as a user passes it to --db, of the database a JDBC URL of this sandbox names. */
+    public String urlOf(String jdbcUrl) {
+        return sandbox().url(databaseName(jdbcUrl));
+    }
+
     private static final class StopAtEndOfRun implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() {

@@ -40,7 +40,7 @@ class BackupHardeningIntegrationTest {
         seed(db, "t_env");
         Path record = tmp.resolve("pg_dump-env.txt");
         Path spy = spyPgDump(record);
-        String name = db.substring(db.lastIndexOf('/') + 1, db.indexOf('?') < 0 ? db.length() : db.indexOf('?'));
+        String name = TestPostgres.databaseName(db);
         String url = "postgresql://postgres:Secret-7fa1@127.0.0.1:" + TestPostgres.shared().sandbox().port() + "/" + name
                 + "?sslmode=disable&connect_timeout=7&target_session_attrs=read-write&application_name=harden_app"
                 + "&options=-c%20lock_timeout%3D4321";
@@ -57,7 +57,7 @@ class BackupHardeningIntegrationTest {
     void aDatabaseNameThatReadsLikeAConnectionStringIsDumpedAsItsOwnName() throws Exception {
         String other = TestPostgres.shared().createDatabase("harden_other");
         seed(other, "t_other");
-        String otherName = other.substring(other.lastIndexOf('/') + 1, other.indexOf('?'));
+        String otherName = TestPostgres.databaseName(other);
         String trickName = "dbname=" + otherName;
         try (Connection c = TestPostgres.shared().connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + trickName + "\"");
