@@ -58,10 +58,27 @@ class ArchivingSandbox implements AutoCloseable {
         }
     }
 
-    /** Ends the current segment and waits until the archive holds it; returns its name. */
+    private static final String LAST_ARCHIVED = "SELECT last_archived_wal FROM pg_stat_archiver";
+
+    /**
+     * Ends the current segment and waits until the server counts it archived; returns its name. The
+     * file appears in the archive as soon as cp creates it, before cp ends and the server marks the
+     * segment done (its .ready file renamed, then pg_stat_archiver updated): a check of the backlog in
+     * between still sees it waiting.
+     */
     String switchAndWait() throws Exception {
         String segment = sql("SELECT pg_walfile_name(pg_switch_wal())");
         awaitArchived(archive, segment);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // Names order as the WAL does (a later segment, or a .backup file after this one, counts as past it).
+        String last = sql(LAST_ARCHIVED);
+        while (last == null || last.compareTo(segment) < 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(segment + " is in " + archive + " but the server has not counted it archived within 60 s");
+            }
+            Thread.sleep(20);
+            last = sql(LAST_ARCHIVED);
+        }
         return segment;
     }
 
